@@ -1,0 +1,26 @@
+import { pgEnum } from 'drizzle-orm/pg-core';
+
+export const memberRole = pgEnum('member_role', ['viewer', 'editor', 'admin']);
+export const tokenRole = pgEnum('token_role', ['viewer', 'editor']);
+export const dataSourceKind = pgEnum('data_source_kind', ['postgres', 'clickhouse', 'embedded']);
+export const typeBucket = pgEnum('type_bucket', ['number', 'string', 'boolean', 'timestamp']);
+export const metricKind = pgEnum('metric_kind', ['fact', 'sql', 'composition']);
+export const metricFormat = pgEnum('metric_format', ['number', 'currency', 'percent', 'duration']);
+export const metricDirection = pgEnum('metric_direction', ['higher_is_better', 'lower_is_better', 'neutral']);
+export const metricInterval = pgEnum('metric_interval', ['hour', 'day', 'week']);
+export const metricLifecycle = pgEnum('metric_lifecycle', ['draft', 'active', 'archived']);
+export const valueKind = pgEnum('value_kind', ['count', 'fractional']);
+export const collectionOutcome = pgEnum('collection_outcome', ['ok', 'failed']);
+export const runTrigger = pgEnum('run_trigger', ['cron', 'manual', 'backfill', 'api']);
+export const runStatus = pgEnum('run_status', ['pending', 'running', 'completed', 'failed']);
+export const severity = pgEnum('severity', ['low', 'medium', 'high']);
+export const anomalyDirection = pgEnum('anomaly_direction', ['up', 'down']);
+export const anomalyStatus = pgEnum('anomaly_status', ['active', 'resolved']);
+export const alertScope = pgEnum('alert_scope', ['all', 'tags', 'metrics']);
+export const alertDirection = pgEnum('alert_direction', ['up', 'down', 'both']);
+export const alertCondition = pgEnum('alert_condition', ['anomaly', 'above', 'below']);
+export const alertChannel = pgEnum('alert_channel', ['slack', 'webhook']);
+export const alertState = pgEnum('alert_state', ['pending', 'firing', 'resolved']);
+export const deliveryEvent = pgEnum('delivery_event', ['firing', 'resolved', 'test']);
+export const deliveryStatus = pgEnum('delivery_status', ['pending', 'delivered', 'failed']);
+export const actorType = pgEnum('actor_type', ['user', 'token', 'system']);

@@ -1,0 +1,6 @@
+/** Runs once when the server starts: a missing or weak secret stops start-up with what to set. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { env } = await import('./lib/env');
+  env();
+}

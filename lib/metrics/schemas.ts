@@ -1,0 +1,162 @@
+/**
+ * The metric definition: one zod discriminated union shared by the form, the server actions, the REST API and
+ * the jsonb read path. Client-safe: no database, no Node built-ins.
+ */
+import { z } from 'zod';
+import { safeText } from '@/lib/text';
+
+export const AGGREGATIONS = [
+  'count',
+  'count_distinct',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const METRIC_KINDS = ['fact', 'sql', 'composition'] as const;
+export const METRIC_FORMATS = ['number', 'currency', 'percent', 'duration'] as const;
+export const METRIC_DIRECTIONS = ['higher_is_better', 'lower_is_better', 'neutral'] as const;
+export const METRIC_INTERVALS = ['hour', 'day', 'week'] as const;
+export const METRIC_LIFECYCLES = ['draft', 'active', 'archived'] as const;
+export const COMPOSITION_OPS = ['div', 'sub', 'add', 'scale'] as const;
+export const VALUE_KINDS = ['count', 'fractional'] as const;
+
+export type MetricInterval = (typeof METRIC_INTERVALS)[number];
+export type MetricLifecycle = (typeof METRIC_LIFECYCLES)[number];
+export type MetricFormat = (typeof METRIC_FORMATS)[number];
+export type MetricDirection = (typeof METRIC_DIRECTIONS)[number];
+export type ValueKind = (typeof VALUE_KINDS)[number];
+
+export const MAX_USER_SQL_LENGTH = 100_000;
+
+const columnName = z
+  .string({ error: 'Pick a column of the fact table.' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'Pick a column of the fact table.');
+
+export const factOperandSchema = z
+  .object({
+    factTableId: z.uuid('Pick a fact table.'),
+    aggregation: z.enum(AGGREGATIONS, 'Pick an aggregation.'),
+    /** Null only for `count`, which counts rows. */
+    column: columnName.nullable().default(null),
+    rowFilterIds: z.array(z.uuid('Unknown row filter.')).max(10, 'At most 10 row filters.').default([]),
+  })
+  .strict()
+  .superRefine((operand, ctx) => {
+    if (operand.aggregation !== 'count' && operand.column === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['column'],
+        message: `Pick the column to ${operand.aggregation}.`,
+      });
+    }
+  });
+
+export type FactOperand = z.infer<typeof factOperandSchema>;
+
+const factSingleSchema = z
+  .object({
+    kind: z.literal('fact'),
+    shape: z.literal('single'),
+    operand: factOperandSchema,
+    breakdowns: z.array(columnName).max(3, 'At most 3 breakdown dimensions.').default([]),
+    /** Values of each dimension kept per bucket; the rest is folded into `(other)`. */
+    topN: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+
+const factRatioSchema = z
+  .object({
+    kind: z.literal('fact'),
+    shape: z.literal('ratio'),
+    numerator: factOperandSchema,
+    denominator: factOperandSchema,
+  })
+  .strict();
+
+export const factDefinitionSchema = z.discriminatedUnion('shape', [factSingleSchema, factRatioSchema]);
+
+export const sqlDefinitionSchema = z
+  .object({
+    kind: z.literal('sql'),
+    dataSourceId: z.uuid('Pick a data source.'),
+    sql: safeText({ label: 'SQL', max: MAX_USER_SQL_LENGTH, min: 1 }),
+    /** How gaps read: count-shaped series densify to 0, fractional ones to null. */
+    valueKind: z.enum(VALUE_KINDS).default('fractional'),
+  })
+  .strict();
+
+export const compositionDefinitionSchema = z
+  .object({
+    kind: z.literal('composition'),
+    op: z.enum(COMPOSITION_OPS, 'Pick an operation.'),
+    a: z.uuid('Pick a metric.'),
+    b: z.uuid('Pick a metric.').nullable().default(null),
+    k: z.number().finite('Enter a finite number.').nullable().default(null),
+  })
+  .strict()
+  .superRefine((def, ctx) => {
+    if (def.op === 'scale') {
+      if (def.k === null)
+        ctx.addIssue({ code: 'custom', path: ['k'], message: 'Enter the factor to scale by.' });
+    } else if (def.b === null) {
+      ctx.addIssue({ code: 'custom', path: ['b'], message: 'Pick the second metric.' });
+    } else if (def.b === def.a) {
+      ctx.addIssue({ code: 'custom', path: ['b'], message: 'Pick a different metric than the first.' });
+    }
+  });
+
+export const metricDefinitionSchema = z.discriminatedUnion('kind', [
+  factDefinitionSchema,
+  sqlDefinitionSchema,
+  compositionDefinitionSchema,
+]);
+
+export type MetricDefinition = z.infer<typeof metricDefinitionSchema>;
+export type FactDefinition = z.infer<typeof factDefinitionSchema>;
+export type SqlDefinition = z.infer<typeof sqlDefinitionSchema>;
+export type CompositionDefinition = z.infer<typeof compositionDefinitionSchema>;
+
+const tagSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'Tags are lower-case letters, digits, - and _ (at most 40).');
+
+export const metricBaseSchema = z.object({
+  name: safeText({ label: 'Name', max: 120, min: 1 }).transform((s) => s.trim()),
+  description: safeText({ label: 'Description', max: 2000 }).default(''),
+  ownerId: z.uuid('Pick an owner.').nullable().default(null),
+  tags: z.array(tagSchema).max(20, 'At most 20 tags.').default([]),
+  unit: safeText({ label: 'Unit', max: 16 }).default(''),
+  format: z.enum(METRIC_FORMATS).default('number'),
+  direction: z.enum(METRIC_DIRECTIONS).default('neutral'),
+  interval: z.enum(METRIC_INTERVALS, 'Pick an interval.'),
+  lifecycle: z.enum(METRIC_LIFECYCLES).default('draft'),
+  sensitivity: z.number().int().min(1).max(10).default(5),
+});
+
+export const metricInputSchema = metricBaseSchema.extend({ definition: metricDefinitionSchema }).strict();
+export type MetricInput = z.infer<typeof metricInputSchema>;
+
+export const setLifecycleInputSchema = z
+  .object({
+    metricIds: z.array(z.uuid()).min(1, 'Pick at least one metric.').max(500),
+    lifecycle: z.enum(METRIC_LIFECYCLES),
+  })
+  .strict();
+export type SetLifecycleInput = z.infer<typeof setLifecycleInputSchema>;
+
+export const catalogQuerySchema = z
+  .object({
+    q: z.string().max(200).optional(),
+    kind: z.enum(METRIC_KINDS).optional(),
+    lifecycle: z.enum(METRIC_LIFECYCLES).optional(),
+    tag: z.string().max(40).optional(),
+  })
+  .strict();
+export type CatalogQuery = z.infer<typeof catalogQuerySchema>;

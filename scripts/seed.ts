@@ -1,0 +1,3 @@
+import { migrateAndSeed } from '@/db/seed/run';
+
+await migrateAndSeed({ progress: (m) => console.log(m) });
