@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@/db/client';
 import {
@@ -22,23 +22,35 @@ beforeAll(async () => {
 });
 afterAll(async () => handle?.close());
 
-const TABLES = {
-  projects,
-  users,
-  memberships,
-  factTables,
-  rowFilters,
-  metrics,
-  metricVersions,
-  auditEntries,
-};
-
+/** Row counts of everything the seed owns; scoped, because other test files share a server database. */
 async function counts(): Promise<Record<string, number>> {
-  const result: Record<string, number> = {};
-  for (const [name, table] of Object.entries(TABLES)) {
-    result[name] = (await handle.db.select({ n: count() }).from(table))[0]?.n ?? 0;
-  }
-  return result;
+  const db = handle.db;
+  const [project] = await db.select().from(projects).where(eq(projects.slug, DEMO_PROJECT.slug));
+  const projectId = project?.id ?? '00000000-0000-0000-0000-000000000000';
+  const n = async (query: Promise<{ n: number }[]>) => (await query)[0]?.n ?? 0;
+  const demoEmails = DEMO_USERS.map((u) => u.email);
+  return {
+    projects: await n(db.select({ n: count() }).from(projects).where(eq(projects.slug, DEMO_PROJECT.slug))),
+    users: await n(db.select({ n: count() }).from(users).where(inArray(users.email, demoEmails))),
+    memberships: await n(
+      db.select({ n: count() }).from(memberships).where(eq(memberships.projectId, projectId)),
+    ),
+    factTables: await n(
+      db.select({ n: count() }).from(factTables).where(eq(factTables.projectId, projectId)),
+    ),
+    rowFilters: await n(
+      db.select({ n: count() }).from(rowFilters).where(eq(rowFilters.projectId, projectId)),
+    ),
+    metrics: await n(db.select({ n: count() }).from(metrics).where(eq(metrics.projectId, projectId))),
+    versions: await n(
+      db
+        .select({ n: count() })
+        .from(metricVersions)
+        .innerJoin(metrics, eq(metrics.id, metricVersions.metricId))
+        .where(eq(metrics.projectId, projectId)),
+    ),
+    audit: await n(db.select({ n: count() }).from(auditEntries).where(eq(auditEntries.projectId, projectId))),
+  };
 }
 
 describe('the demo seed', () => {
