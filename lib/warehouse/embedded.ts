@@ -5,23 +5,22 @@
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { env } from '@/lib/env';
+import { EmbeddedWarehouseClient } from './clients/embedded';
 
-const holder = globalThis as typeof globalThis & { __sightlineWarehouse?: Promise<PGlite> };
+const holder = globalThis as typeof globalThis & { __sightlineWarehouse?: EmbeddedWarehouseClient };
 
 export function embeddedWarehouseDir(): string {
   return path.resolve(env().DATA_DIR, 'warehouse');
 }
 
+/** Opens the warehouse in this process, for the seed; the app reads it through getEmbeddedWarehouseClient. */
 export async function openEmbeddedWarehouse(dir: string | undefined): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   return PGlite.create(dir);
 }
 
-/** One instance per process, like the app database: PGlite allows one opener per directory. */
-export function getEmbeddedWarehouse(): Promise<PGlite> {
-  holder.__sightlineWarehouse ??= openEmbeddedWarehouse(embeddedWarehouseDir()).catch((error: unknown) => {
-    holder.__sightlineWarehouse = undefined;
-    throw error;
-  });
+/** One worker per process, like the app database: PGlite allows one opener per directory. */
+export function getEmbeddedWarehouseClient(): EmbeddedWarehouseClient {
+  holder.__sightlineWarehouse ??= new EmbeddedWarehouseClient(embeddedWarehouseDir());
   return holder.__sightlineWarehouse;
 }
