@@ -26,12 +26,16 @@ const envSchema = z.object({
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
   AUTH_SECRET: optionalString,
   ENCRYPTION_KEY: optionalString,
+  /** Older decrypt-only keys, comma-separated `id:key` pairs, kept until rotation re-encrypts everything. */
+  ENCRYPTION_KEYS: optionalString,
   CRON_SECRET: optionalString,
   APP_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url().optional()),
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_NAME: z.preprocess(emptyAsUndefined, z.string().default('Single sign-on')),
+  /** Host names or CIDR ranges data sources and webhooks may reach although they are private or loopback. */
+  ALLOWED_OUTBOUND_HOSTS: optionalString,
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
   /** Sign-in attempts allowed per email and per client address in one minute. */
   LOGIN_RATE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(10)),

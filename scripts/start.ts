@@ -5,12 +5,14 @@
 import { defaultDbConfig, openDb } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
 import { EnvError, parseEnv } from '@/lib/env';
+import { loadKeyring, SecretError } from '@/lib/sources/secrets';
 import { serve } from './serve';
 
 try {
-  parseEnv({ ...process.env, NODE_ENV: 'production' });
+  const checked = parseEnv({ ...process.env, NODE_ENV: 'production' });
+  loadKeyring(checked);
 } catch (error) {
-  if (!(error instanceof EnvError)) throw error;
+  if (!(error instanceof EnvError) && !(error instanceof SecretError)) throw error;
   console.error(error.message);
   process.exit(1);
 }
