@@ -15,6 +15,8 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
+          // Projects with different worker limits run as separate groups: unit first, then integration.
+          sequence: { groupOrder: 0 },
           include: ['lib/**/*.test.ts', 'db/**/*.test.ts', 'tests/unit/**/*.test.ts'],
           environment: 'node',
         },
@@ -23,6 +25,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/helpers/global-setup.ts'],
