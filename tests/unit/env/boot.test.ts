@@ -14,7 +14,7 @@ function boot(env: Record<string, string | undefined>) {
     process.execPath,
     ['node_modules/tsx/dist/cli.mjs', 'scripts/start.ts', '--check'],
     {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...env },
       encoding: 'utf8',
       timeout: 60_000,
     },
