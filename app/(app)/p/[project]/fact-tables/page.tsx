@@ -1,19 +1,27 @@
-import { NotYet } from '@/components/layout/not-yet';
+import { FactTableList } from '@/components/fact-tables/fact-table-list';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
 import { requirePageContext } from '@/lib/auth/session';
+import { listFactTables } from '@/lib/fact-tables/service';
 
 export const metadata = { title: 'Fact tables' };
 
-export default async function Page({ params }: { params: Promise<{ project: string }> }) {
-  await requirePageContext((await params).project);
+export default async function FactTablesPage({ params }: { params: Promise<{ project: string }> }) {
+  const ctx = await requirePageContext((await params).project);
+  const factTables = await listFactTables({ ctx });
   return (
-    <NotYet
-      title="Fact tables"
-      description="Reusable SELECTs on a data source that metrics are built on."
-      planned={[
-        'Write a SELECT with syntax highlighting and preview its columns and rows',
-        'Pick the timestamp and identifier columns',
-        'Name row filters such as status = completed',
-      ]}
-    />
+    <>
+      <PageHeader
+        title="Fact tables"
+        description="Reusable SELECTs on a data source, with their columns and named row filters. Metrics are built on them."
+      />
+      {factTables.length === 0 ? (
+        <EmptyState title="No fact tables yet">
+          <p>A fact table is a SELECT with a timestamp column, such as one row per order.</p>
+        </EmptyState>
+      ) : (
+        <FactTableList factTables={factTables} />
+      )}
+    </>
   );
 }
