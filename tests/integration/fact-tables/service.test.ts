@@ -27,6 +27,7 @@ import { insertDataSource } from '@/lib/sources/queries';
 import { EmbeddedWarehouseClient } from '@/lib/warehouse/clients/embedded';
 import { connectWarehouse } from '@/lib/warehouse/connect';
 import { createTestProject, openTestDb, uniqueSuffix, type TestProjectFixture } from '../../helpers/db';
+import { expectFailure } from '../../helpers/expect';
 
 const ORDERS_SQL = `
   create table orders (id int primary key, created_at timestamptz not null, amount numeric(10, 2) not null,
@@ -72,16 +73,7 @@ afterAll(async () => {
   if (warehouseDir) await rm(warehouseDir, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = (promise: Promise<unknown>) => expectFailure(promise, AppError);
 
 const ordersInput = (overrides: Record<string, unknown> = {}) => ({
   name: `Orders ${uniqueSuffix()}`,

@@ -23,6 +23,7 @@ import {
 } from '@/lib/sources/service';
 import { insertDataSource } from '@/lib/sources/queries';
 import { createTestProject, openTestDb, uniqueSuffix, type TestProjectFixture } from '../../helpers/db';
+import { expectFailure } from '../../helpers/expect';
 
 const SENTINEL = 'S3ntinel-P4ss-xyz';
 const PUBLIC_IP = '93.184.216.34';
@@ -48,16 +49,7 @@ function pgInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = (promise: Promise<unknown>) => expectFailure(promise, AppError);
 
 async function storedRow(id: string) {
   const [row] = await handle.db.select().from(dataSources).where(eq(dataSources.id, id));

@@ -3,16 +3,10 @@
  * against a canary database, which must come out exactly as it went in — same rows, no advisory lock, no
  * changed setting.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSelect } from '@/lib/sql/guard';
-import { EmbeddedWarehouseClient } from '@/lib/warehouse/clients/embedded';
-import { PostgresWarehouseClient } from '@/lib/warehouse/clients/postgres';
 import type { WarehouseClient } from '@/lib/warehouse/types';
+import { warehouseTargets } from '../../helpers/warehouse';
 import { CORPUS } from '../../unit/sql/corpus';
 
 const CANARY_SQL = `
@@ -34,44 +28,10 @@ const FINGERPRINT = `select
 const limits = { timeoutMs: 3_000, maxRows: 1_000 };
 const WINDOW = [new Date('2026-01-01T00:00:00Z'), new Date('2026-01-03T00:00:00Z')];
 
-type Target = {
-  name: string;
-  open: () => Promise<{ client: WarehouseClient; cleanup: () => Promise<void> }>;
-};
-const targets: Target[] = [
-  {
-    name: 'embedded warehouse',
-    open: async () => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'sightline-residue-'));
-      const pg = await PGlite.create(dir);
-      await pg.exec(CANARY_SQL);
-      await pg.close();
-      const client = new EmbeddedWarehouseClient(dir);
-      return {
-        client,
-        cleanup: async () => (await client.close(), await rm(dir, { recursive: true, force: true })),
-      };
-    },
-  },
-];
-const serverUrl = inject('testDatabaseUrl');
-if (serverUrl) {
-  targets.push({
-    name: 'Postgres server',
-    open: async () => {
-      const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await admin
-        .unsafe(`drop table if exists orders, canary; drop sequence if exists canary_seq; ${CANARY_SQL}`)
-        .simple();
-      const url = new URL(serverUrl);
-      const client = PostgresWarehouseClient.connect(
-        { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: url.username },
-        { maxConnections: 1 },
-      );
-      return { client, cleanup: async () => (await client.close(), await admin.end()) };
-    },
-  });
-}
+const targets = warehouseTargets({
+  setupSql: CANARY_SQL,
+  teardownSql: 'drop table if exists orders, canary; drop sequence if exists canary_seq',
+});
 
 const postgresEntries = CORPUS.filter((e) => (e.dialect ?? 'postgres') === 'postgres');
 

@@ -2,16 +2,13 @@
  * The user-SQL runner against real databases: the embedded warehouse (PGlite in a worker) always, and a
  * Postgres server when the run has one. Hostile statements fail, and leave no trace for the next query.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EmbeddedWarehouseClient } from '@/lib/warehouse/clients/embedded';
-import { PostgresWarehouseClient, postgresSession } from '@/lib/warehouse/clients/postgres';
+import { postgresSession } from '@/lib/warehouse/clients/postgres';
 import { WarehouseError } from '@/lib/warehouse/errors';
 import type { WarehouseClient } from '@/lib/warehouse/types';
+import { expectFailure } from '../../helpers/expect';
+import { warehouseTargets } from '../../helpers/warehouse';
 
 const CANARY_SQL = `
   create table canary (id int primary key, note text);
@@ -21,58 +18,13 @@ const CANARY_SQL = `
 const MAX_ROWS = 50;
 const limits = { timeoutMs: 2_000, maxRows: MAX_ROWS };
 
-async function failure(promise: Promise<unknown>): Promise<WarehouseError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the query to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WarehouseError);
-  return error as WarehouseError;
-}
+const failure = (promise: Promise<unknown>) => expectFailure(promise, WarehouseError);
 
-type Target = {
-  name: string;
-  open: () => Promise<{ client: WarehouseClient; cleanup: () => Promise<void> }>;
-};
-
-const targets: Target[] = [
-  {
-    name: 'embedded warehouse (PGlite worker)',
-    open: async () => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'sightline-wh-'));
-      const pg = await PGlite.create(dir);
-      await pg.exec(CANARY_SQL);
-      await pg.close();
-      const client = new EmbeddedWarehouseClient(dir);
-      return {
-        client,
-        cleanup: async () => (await client.close(), await rm(dir, { recursive: true, force: true })),
-      };
-    },
-  },
-];
-
+const targets = warehouseTargets({
+  setupSql: CANARY_SQL,
+  teardownSql: 'drop table if exists canary; drop sequence if exists canary_seq',
+});
 const serverUrl = inject('testDatabaseUrl');
-if (serverUrl) {
-  targets.push({
-    name: 'Postgres server',
-    open: async () => {
-      const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-      await admin
-        .unsafe(`drop table if exists canary; drop sequence if exists canary_seq; ${CANARY_SQL}`)
-        .simple();
-      const url = new URL(serverUrl);
-      // One connection, so the "next query" really reuses the connection the hostile one ran on.
-      const client = PostgresWarehouseClient.connect(
-        { host: url.hostname, port: Number(url.port), database: url.pathname.slice(1), user: url.username },
-        { maxConnections: 1 },
-      );
-      return { client, cleanup: async () => (await client.close(), await admin.end()) };
-    },
-  });
-}
 
 describe.each(targets)('the guarded runner on the $name', ({ open }) => {
   let client: WarehouseClient;
