@@ -163,6 +163,6 @@ export function recentre(factors: Float64Array, counts: Float64Array, mult: bool
   return mean;
 }
 
-export function clampFactor(f: number): number {
+function clampFactor(f: number): number {
   return f < FACTOR_MIN ? FACTOR_MIN : f > FACTOR_MAX ? FACTOR_MAX : f;
 }

@@ -28,7 +28,7 @@ import { ANSCOMBE, measureCountZ } from './count';
 import { FACTOR_MAX, FACTOR_MIN, initialiseBaseline } from './initialise';
 import { DAY_MS, deriveRates, HOUR_MS, type Profile, WEEK_MS } from './profile';
 
-export const Z_SUSPECT = 4;
+const Z_SUSPECT = 4;
 const Z_RECOVERED = 2.5;
 const Z_CLIP = 8;
 const SCAN_PENALTY = 1.25;
@@ -106,6 +106,12 @@ export function runEngine(timeline: Timeline, settings: EngineSettings): DetectC
   const baseFloor = w.baseFloor;
   const parameters = 1 + (useHour ? slots : 0) + (useDay ? 7 : 0);
   let learned = 0;
+  // Hourly data: the current day's weekday-factor targets, applied at the day change.
+  let dayTargets = 0;
+  let dayTargetN = 0;
+  let targetDow = 0;
+  let targetDay = NaN;
+  const gammaWeekDay = p.gammaWeek;
   let unseenUncertainty = UNSEEN_MAX;
 
   // Model state.
@@ -216,7 +222,8 @@ export function runEngine(timeline: Timeline, settings: EngineSettings): DetectC
     if (t !== groupT || replaying) {
       groupT = t;
       const gap = t - lastT;
-      const elapsed = gap === stepMs ? 1 : gap * perStep;
+      // Whole buckets: a daily bucket at a local midnight is 23 or 25 hours long across a DST change.
+      const elapsed = gap === stepMs ? 1 : Math.round(gap * perStep);
       base = level + trend * (elapsed < maxSteps ? elapsed : maxSteps);
       if (mult && base < 0) base = 0;
       factor = neutral;
@@ -325,15 +332,16 @@ export function runEngine(timeline: Timeline, settings: EngineSettings): DetectC
     let isUp = r >= 0;
     let recovering = false;
     if (prevActive && t > prevUntil) prevActive = false;
-    if (prevActive && z >= Z_SUSPECT) {
-      let prevBase = prevLevel + prevTrend * Math.min(maxSteps, (t - prevT) * perStep);
+    // A point that fits the pre-shift level well, and clearly better than the new one, is a recovery.
+    if (prevActive && z >= Z_RECOVERED) {
+      let prevBase = prevLevel + prevTrend * Math.min(maxSteps, Math.round((t - prevT) * perStep));
       if (mult && prevBase < 0) prevBase = 0;
       const prevMu = mult ? prevBase * factor : prevBase + factor;
       const ratio = mult ? Math.max(prevBase, baseFloor) / Math.max(base, baseFloor) : 1;
       const prevZ = isCount
         ? measureCountZ(x, Math.sqrt(prevMu + ANSCOMBE), sg * ratio, 1 / (sg * ratio))
         : Math.abs(x - prevMu) / (sg * ratio);
-      if (prevZ < Z_RECOVERED) {
+      if (prevZ < Z_RECOVERED && prevZ < z) {
         recovering = true;
         zOut = prevZ;
         effect = Math.abs(x - prevMu);
@@ -410,7 +418,7 @@ export function runEngine(timeline: Timeline, settings: EngineSettings): DetectC
     learned++;
     const gap = t - lastT;
     // Regular buckets step by exactly one: no Math.pow on the hot path.
-    const elapsed = gap === stepMs ? 1 : Math.min(maxSteps, gap * perStep);
+    const elapsed = gap === stepMs ? 1 : Math.min(maxSteps, Math.round(gap * perStep));
     const damping = elapsed === 1 ? phi : Math.pow(phi, elapsed);
 
     if (chWidth > 0) {
@@ -437,51 +445,54 @@ export function runEngine(timeline: Timeline, settings: EngineSettings): DetectC
       const zb = z > Z_CLIP ? Z_CLIP : z;
       const zn = zNaive > Z_CLIP ? Z_CLIP : zNaive;
       // The comparison runs over the last cycle, kept as a few blocks (cheaper than a per-point window).
-      blockB += zb;
-      blockN += zn;
-      if (zn < zb) blockBetter++;
-      if (++blockFill === blockSize) {
-        chSumB += blockB - (chBlockB[chBlock] as number);
-        chSumN += blockN - (chBlockN[chBlock] as number);
-        chBetter += blockBetter - (chBlockBetter[chBlock] as number);
-        chBlockB[chBlock] = blockB;
-        chBlockN[chBlock] = blockN;
-        chBlockBetter[chBlock] = blockBetter;
-        if (++chBlock === blocks) chBlock = 0;
-        if (chFilled < blocks) chFilled++;
-        blockB = blockN = blockBetter = blockFill = 0;
-      }
-      // A changed shape makes the naive guess better across most of the cycle; after an incident or a
-      // shift it is better in a few buckets only.
-      if (
-        blockFill === 0 &&
-        chFilled === blocks &&
-        chSumB >= BASELINE_OFF * chWindow &&
-        chSumN <= NAIVE_BETTER * chSumB &&
-        chBetter >= NAIVE_MAJORITY * chWindow
-      ) {
-        const refit = refitSeason(useHour ? hourF : dayF, mult, chValues, chSteps, chPhases, step);
-        chFilled = chBetter = chBlock = 0;
-        chSumB = chSumN = 0;
-        chBlockB.fill(0);
-        chBlockN.fill(0);
-        chBlockBetter.fill(0);
-        if (refit === refit) {
-          level = refit;
-          prevActive = false;
-          recoverRun = 0;
-          up = down = 0;
-          zSeq = 0;
-          squares = 0;
-          lastT = t;
-          continue;
+      // A point back at the pre-shift level says nothing about the seasonal shape: it is not counted.
+      if (!recovering) {
+        blockB += zb;
+        blockN += zn;
+        if (zn < zb) blockBetter++;
+        if (++blockFill === blockSize) {
+          chSumB += blockB - (chBlockB[chBlock] as number);
+          chSumN += blockN - (chBlockN[chBlock] as number);
+          chBetter += blockBetter - (chBlockBetter[chBlock] as number);
+          chBlockB[chBlock] = blockB;
+          chBlockN[chBlock] = blockN;
+          chBlockBetter[chBlock] = blockBetter;
+          if (++chBlock === blocks) chBlock = 0;
+          if (chFilled < blocks) chFilled++;
+          blockB = blockN = blockBetter = blockFill = 0;
+        }
+        // A changed shape makes the naive guess better across most of the cycle; after an incident or a
+        // shift it is better in a few buckets only.
+        if (
+          blockFill === 0 &&
+          chFilled === blocks &&
+          chSumB >= BASELINE_OFF * chWindow &&
+          chSumN <= NAIVE_BETTER * chSumB &&
+          chBetter >= NAIVE_MAJORITY * chWindow
+        ) {
+          const refit = refitSeason(useHour ? hourF : dayF, mult, chValues, chSteps, chPhases, step);
+          chFilled = chBetter = chBlock = 0;
+          chSumB = chSumN = 0;
+          chBlockB.fill(0);
+          chBlockN.fill(0);
+          chBlockBetter.fill(0);
+          if (refit === refit) {
+            level = refit;
+            prevActive = false;
+            recoverRun = 0;
+            up = down = 0;
+            zSeq = 0;
+            squares = 0;
+            lastT = t;
+            continue;
+          }
         }
       }
     }
 
     if (recovering) {
       if (++recoverRun >= 2) {
-        level = prevLevel + prevTrend * Math.min(maxSteps, (t - prevT) * perStep);
+        level = prevLevel + prevTrend * Math.min(maxSteps, Math.round((t - prevT) * perStep));
         if (mult && level < 0) level = 0;
         trend = prevTrend;
         prevActive = false;
@@ -580,13 +591,35 @@ export function runEngine(timeline: Timeline, settings: EngineSettings): DetectC
           hourF[h] = next < FACTOR_MIN ? FACTOR_MIN : next > FACTOR_MAX ? FACTOR_MAX : next;
         }
       }
-      if (useDay) {
+      if (useHour) {
+        // Hourly data: the weekday factor learns once per day, from the mean of the day's targets.
+        if (dayIndex !== targetDay) {
+          if (dayTargetN > 0) {
+            const f = dayF[targetDow] as number;
+            const next = f + gammaWeekDay * (dayTargets / dayTargetN - f);
+            dayF[targetDow] = !mult
+              ? next
+              : next < FACTOR_MIN
+                ? FACTOR_MIN
+                : next > FACTOR_MAX
+                  ? FACTOR_MAX
+                  : next;
+            dayN[targetDow] = (dayN[targetDow] as number) + dayTargetN;
+          }
+          dayTargets = dayTargetN = 0;
+          targetDay = dayIndex;
+          targetDow = dow;
+        }
+        if (!mult) dayTargets += xc - base - (factor - other);
+        else if (base >= baseFloor) dayTargets += xc * perNorm * other * perFactor;
+        else dayTargets += other;
+        dayTargetN++;
+      } else if (useDay) {
         if ((dayN[dow] as number) < dayMinSeen) dayN[dow] = (dayN[dow] as number) + 1;
         const f = dayF[dow] as number;
-        if (!mult) dayF[dow] = f + gammaWeek * (xc - base - (useHour ? factor - other : 0) - f);
+        if (!mult) dayF[dow] = f + gammaWeek * (xc - base - f);
         else if (base >= baseFloor) {
-          // xc / (base · hour factor), with hour factor = factor / other.
-          const next = f + gammaWeek * (xc * perNorm * (useHour ? other * perFactor : 1) - f);
+          const next = f + gammaWeek * (xc * perNorm - f);
           dayF[dow] = next < FACTOR_MIN ? FACTOR_MIN : next > FACTOR_MAX ? FACTOR_MAX : next;
         }
       }

@@ -1,6 +1,6 @@
-// One-off robust fit of the warm-up history: medians per hour-of-day and per day-of-week slot give the
-// seasonal factors, the median of the deseasonalised values the level and the MAD of the residuals the
-// noise scale. It runs once per series, after `minHistory` valid points, and is then refined online.
+// One-off robust fit of the warm-up history: medians per slot of the day and per weekday give the seasonal
+// factors, the median of the deseasonalised values the level, and same-phase differences one cycle apart
+// the noise (overall and per phase). It runs once per series and is then refined online.
 import type { ValueKind } from '../types';
 import { type Bounds, inferBounds } from './fractional';
 import { computeDayIndex, computeDayOfWeek, computeSlotOfDay, countDaySlots } from './phases';

@@ -2,10 +2,6 @@
 // keep every point on its true hour of day and day of week (UTC).
 import { DAY_MS } from './profile';
 
-export function computeHourOfDay(t: number): number {
-  return computeSlotOfDay(t, 24);
-}
-
 /** Slot of the (UTC) day for `slots` equal slots: hours for 24, quarter hours for 96. */
 export function computeSlotOfDay(t: number, slots: number): number {
   const s = Math.floor(t / (DAY_MS / slots)) % slots;

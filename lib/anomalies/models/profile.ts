@@ -119,8 +119,8 @@ export function deriveRates(p: Profile, ppb: number, slots: number, ring: number
     alpha: perPoint(p.alpha, ppb),
     phi: Math.pow(p.phi, 1 / ppb),
     gammaDay: perPoint(p.gammaDay, slotVisits),
-    // Day-of-week factors of hourly data are visited by every point of the day.
-    gammaWeek: perPoint(p.gammaWeek, ppb * (p.hourOfDay ? 24 : 1)),
+    // Daily data; hourly data learns its weekday factors once per day, at gammaWeek per day.
+    gammaWeek: perPoint(p.gammaWeek, ppb),
     lambda: perPoint(p.lambda, ppb),
     lambdaPhase: perPoint(p.lambdaPhase, slotVisits),
     phaseMemory: 2 / p.lambdaPhase - 1,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectSeries } from '@/lib/anomalies/detect';
-import { generateScenario } from '@/lib/anomalies/synthetic';
+import { createRng, generateScenario, sampleNormal } from '@/lib/anomalies/synthetic';
 import type { Point } from '@/lib/anomalies/types';
 import { buildSeasonalHourly, countAlerts, DAY, HOUR, isAlert, START } from './fixtures';
 
@@ -96,6 +96,43 @@ describe('detectSeries on seasonal series', () => {
     expect(isAlert(scored[start + 47]!.severity)).toBe(true);
     // … and the series after it is judged against the old baseline.
     expect(countAlerts(scored, start + 48)).toBe(0);
+  });
+});
+
+describe('detectSeries on other cadences', () => {
+  it('scores five-minute data on a finer day shape: finds a spike, stays quiet elsewhere', () => {
+    const rng = createRng(3);
+    const step = 5 * 60_000;
+    const points = Array.from({ length: 4 * 288 }, (_, i) => {
+      const t = START + i * step;
+      const minute = (t / 60_000) % 1440;
+      const value = 50 + 20 * Math.sin((2 * Math.PI * minute) / 1440) + 3 * sampleNormal(rng);
+      return { t, value: i === 900 ? value + 40 : value };
+    });
+    const scored = detectSeries(points, { valueKind: 'fractional', interval: 'hour' });
+    expect(isAlert(scored[900]!.severity)).toBe(true);
+    expect(countAlerts(scored)).toBe(1);
+  });
+
+  it('keeps weekdays of daily buckets that start at a local midnight, across DST changes', () => {
+    const s = generateScenario({ scenario: 'spike', shape: 'count-large', interval: 'day', seed: 9 });
+    // Europe/Berlin midnight is 23:00 UTC in winter and 22:00 UTC in summer (DST from 31 March 2024).
+    const dstStart = Date.UTC(2024, 2, 31);
+    const local = s.points.map((p) => ({ t: p.t - (p.t >= dstStart ? 2 : 1) * HOUR, value: p.value }));
+    const opts = { valueKind: s.valueKind, interval: 'day' } as const;
+    expect(detectSeries(local, opts)).toEqual(detectSeries(s.points, opts));
+  });
+
+  it('scores weekly data', () => {
+    const rng = createRng(4);
+    const points = Array.from({ length: 104 }, (_, i) => ({
+      t: START + i * 7 * DAY,
+      value: Math.round(1000 + 30 * sampleNormal(rng)) + (i === 90 ? 400 : 0),
+    }));
+    const scored = detectSeries(points, { valueKind: 'count', interval: 'week' });
+    expect(scored[7]!.insufficient).toBe(true);
+    expect(isAlert(scored[90]!.severity)).toBe(true);
+    expect(countAlerts(scored)).toBe(1);
   });
 });
 

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectSeries, type DetectOptions, type Point } from '@/lib/anomalies/detect';
+import {
+  detectColumns,
+  detectSeries,
+  type DetectOptions,
+  type Point,
+  SEVERITY_RANK,
+} from '@/lib/anomalies/detect';
 import { generateScenario, SCENARIOS } from '@/lib/anomalies/synthetic';
 import { HOUR, START } from './fixtures';
 
@@ -92,6 +98,25 @@ describe('detectSeries properties', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+
+  it('gives the same answer as columns (NaN for null, severity ranks, direction signs)', () => {
+    fc.assert(
+      fc.property(awkwardPoints, awkwardOptions, (points, opts) => {
+        const scored = detectSeries(points as Point[], opts);
+        const columns = detectColumns(points as Point[], opts);
+        scored.forEach((s, i) => {
+          expect(s.expected ?? NaN).toBe(columns.expected[i]);
+          expect(s.lower ?? NaN).toBe(columns.lower[i]);
+          expect(s.upper ?? NaN).toBe(columns.upper[i]);
+          expect(s.score).toBe(columns.score[i]);
+          expect(SEVERITY_RANK[s.severity]).toBe(columns.severity[i]);
+          expect(s.direction === 'up' ? 1 : s.direction === 'down' ? -1 : 0).toBe(columns.direction[i]);
+          expect(s.insufficient).toBe(columns.insufficient[i] === 1);
+        });
+      }),
+      { numRuns: 100 },
     );
   });
 
