@@ -129,18 +129,20 @@ describe.each(targets)('the guarded runner on the $name', ({ open }) => {
   });
 });
 
-describe.runIf(Boolean(serverUrl))('the extended protocol on a real server', () => {
-  it('makes Postgres itself refuse a second statement', async () => {
-    const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
-    const conn = await sql.reserve();
-    try {
-      const error = await postgresSession(conn)
-        .query('select 1; select 2', [])
-        .catch((e: unknown) => e as Error);
-      expect((error as Error).message).toBe('cannot insert multiple commands into a prepared statement');
-    } finally {
-      conn.release();
-      await sql.end();
-    }
+// Registered only with a server, so the embedded-only pass reports no skipped tests.
+if (serverUrl)
+  describe('the extended protocol on a real server', () => {
+    it('makes Postgres itself refuse a second statement', async () => {
+      const sql = postgres(serverUrl, { max: 1, onnotice: () => {} });
+      const conn = await sql.reserve();
+      try {
+        const error = await postgresSession(conn)
+          .query('select 1; select 2', [])
+          .catch((e: unknown) => e as Error);
+        expect((error as Error).message).toBe('cannot insert multiple commands into a prepared statement');
+      } finally {
+        conn.release();
+        await sql.end();
+      }
+    });
   });
-});
