@@ -33,8 +33,3 @@ export async function consumeRateLimits(
     }
   }
 }
-
-/** Drops windows that can no longer matter; called by the cron tick. */
-export async function pruneRateLimits(db: DbOrTx, olderThan: Date): Promise<void> {
-  await db.execute(sql`delete from rate_limits where window_start < ${olderThan.toISOString()}`);
-}

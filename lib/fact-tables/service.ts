@@ -3,6 +3,7 @@
  * opens, so no database transaction waits on a user's query.
  */
 import type { DbOrTx } from '@/db/client';
+import { onUniqueViolation } from '@/db/errors';
 import type { FactTableColumn } from '@/db/schema';
 import { emitAudit } from '@/lib/audit/service';
 import { requireRole, withTransaction, type ServiceContext } from '@/lib/context';
@@ -148,8 +149,10 @@ export async function createFactTable({
 
   return withTransaction(ctx, async (tx) => {
     await assertNameFree(tx.db, { projectId, name: fields.name });
-    const row = await insertOrConflict(fields.name, () =>
-      insertFactTable(tx.db, { projectId, ...rowValues(fields, checked) }),
+    const row = await onUniqueViolation(
+      'fact_tables_project_name_unique',
+      () => nameTaken(fields.name),
+      () => insertFactTable(tx.db, { projectId, ...rowValues(fields, checked) }),
     );
     const filters: RowFilterRow[] = [];
     for (const [i, filter] of fields.rowFilters.entries()) {
@@ -198,8 +201,10 @@ export async function updateFactTable({
     if (broken.length > 0) throw brokenMetricsError(broken, beforeFilters);
 
     await assertNameFree(tx.db, { projectId, name: fields.name, exceptId: id });
-    const row = await insertOrConflict(fields.name, () =>
-      updateFactTableRow(tx.db, { projectId, factTableId: id, values: rowValues(fields, checked) }),
+    const row = await onUniqueViolation(
+      'fact_tables_project_name_unique',
+      () => nameTaken(fields.name),
+      () => updateFactTableRow(tx.db, { projectId, factTableId: id, values: rowValues(fields, checked) }),
     );
     await deleteRowFilters(tx.db, { factTableId: id, rowFilterIds: plan.remove });
     const renamed = plan.keep.filter(
@@ -305,28 +310,6 @@ async function assertNameFree(
 ): Promise<void> {
   const existing = await findFactTableByName(db, { projectId, name });
   if (existing && existing.id !== exceptId) throw nameTaken(name);
-}
-
-/** A concurrent save can still win the race past assertNameFree; the unique constraint then decides. */
-async function insertOrConflict<T>(name: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (uniqueViolationName(error) === 'fact_tables_project_name_unique') throw nameTaken(name);
-    throw error;
-  }
-}
-
-function uniqueViolationName(error: unknown): string | null {
-  // drizzle wraps driver errors; the SQLSTATE sits on the error or one of its causes.
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    const fields = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
-    if (fields.code === '23505') {
-      const name = fields.constraint_name ?? fields.constraint;
-      return typeof name === 'string' ? name : '';
-    }
-  }
-  return null;
 }
 
 type RowFilterPlan = { keep: { index: number; id: string }[]; remove: string[] };

@@ -9,6 +9,7 @@ import { checkServerIdentity, rootCertificates } from 'node:tls';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { DbOrTx } from '@/db/client';
+import { onUniqueViolation } from '@/db/errors';
 import { emitAudit } from '@/lib/audit/service';
 import { requireRole, withTransaction, type ServiceContext } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
@@ -80,15 +81,18 @@ export async function createDataSource({ ctx, input, deps = {} }: Verb): Promise
 
   return withTransaction(ctx, async (tx) => {
     await assertNameFree(tx.db, { projectId, name: write.name });
-    const row = await insertOrConflict(write.name, () =>
-      insertDataSource(tx.db, {
-        id,
-        projectId,
-        name: write.name,
-        kind: write.kind,
-        config: write.config,
-        secrets,
-      }),
+    const row = await onUniqueViolation(
+      'data_sources_project_name_unique',
+      () => nameTaken(write.name),
+      () =>
+        insertDataSource(tx.db, {
+          id,
+          projectId,
+          name: write.name,
+          kind: write.kind,
+          config: write.config,
+          secrets,
+        }),
     );
     const after = toPublicDataSource(row);
     await emitAudit(tx, {
@@ -120,18 +124,21 @@ export async function updateDataSource({ ctx, input, deps = {} }: Verb): Promise
     const connectionChanged =
       JSON.stringify(beforeRow.config) !== JSON.stringify(write.config) ||
       Object.keys(write.secrets).length > 0;
-    const row = await insertOrConflict(write.name, () =>
-      updateDataSourceRow(tx.db, {
-        projectId,
-        dataSourceId: id,
-        values: {
-          name: write.name,
-          config: write.config,
-          secrets,
-          // A past test result says nothing about a connection that has since changed.
-          ...(connectionChanged ? { lastTestedAt: null, lastTestError: null } : {}),
-        },
-      }),
+    const row = await onUniqueViolation(
+      'data_sources_project_name_unique',
+      () => nameTaken(write.name),
+      () =>
+        updateDataSourceRow(tx.db, {
+          projectId,
+          dataSourceId: id,
+          values: {
+            name: write.name,
+            config: write.config,
+            secrets,
+            // A past test result says nothing about a connection that has since changed.
+            ...(connectionChanged ? { lastTestedAt: null, lastTestError: null } : {}),
+          },
+        }),
     );
     const before = toPublicDataSource(beforeRow);
     const after = toPublicDataSource(row);
@@ -368,18 +375,4 @@ async function assertNameFree(
 ): Promise<void> {
   const existing = await findDataSourceByName(db, { projectId, name });
   if (existing && existing.id !== exceptId) throw nameTaken(name);
-}
-
-/** A concurrent save can still win the race past assertNameFree; the unique constraint then decides. */
-async function insertOrConflict<T>(name: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-      const fields = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
-      const constraint = fields.constraint_name ?? fields.constraint;
-      if (fields.code === '23505' && constraint === 'data_sources_project_name_unique') throw nameTaken(name);
-    }
-    throw error;
-  }
 }
