@@ -126,12 +126,18 @@ export const metrics = pgTable(
     lastSuccessAt: timestamp({ withTimezone: true }),
     lastCollectionStatus: collectionOutcome(),
     lastCollectionError: text(),
+    /** When the bucket after the watermark completes: the metric is due from then (null: never collected). */
+    nextDueAt: timestamp({ withTimezone: true }),
+    /** Collection claim: the run that owns this metric until claimed_until; an expired claim is free again. */
+    claimedByRunId: uuid(),
+    claimedUntil: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique('metrics_project_name_unique').on(t.projectId, t.name),
     index('metrics_project_lifecycle_idx').on(t.projectId, t.lifecycle),
+    index('metrics_due_idx').on(t.lifecycle, t.nextDueAt),
     check('metrics_sensitivity_range', sql`${t.sensitivity} between 1 and 10`),
   ],
 );

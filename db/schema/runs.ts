@@ -10,6 +10,19 @@ export type RunMetricDetail = {
   valuesWritten: number;
   error?: string;
   durationMs?: number;
+  /** The buckets this run rebuilt for the metric (ISO instants). */
+  windowStart?: string;
+  windowEnd?: string;
+};
+
+/** What a run was asked to do; a tick collects what is due, a backfill rebuilds a range of buckets. */
+export type RunRequest = {
+  metricIds?: string[];
+  /** Backfill range (ISO instants); buckets starting in [start, end) are rebuilt. */
+  start?: string;
+  end?: string;
+  /** Manual runs collect their metrics even when nothing new is due. */
+  force?: boolean;
 };
 
 export const collectionRuns = pgTable(
@@ -31,6 +44,7 @@ export const collectionRuns = pgTable(
     /** Units done / units planned, for progress bars. */
     progressDone: integer().notNull().default(0),
     progressTotal: integer().notNull().default(0),
+    request: jsonb().notNull().default({}).$type<RunRequest>(),
     details: jsonb().notNull().default([]).$type<RunMetricDetail[]>(),
     error: text(),
     /** Lease: a worker owns the run until locked_until; a stale lease is reaped and retried. */

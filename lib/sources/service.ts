@@ -223,12 +223,38 @@ export async function getDataSource({ ctx, input }: Verb): Promise<PublicDataSou
 }
 
 async function runConnectionTest(row: DataSourceRow, deps: DataSourceDeps): Promise<DataSourceTestResult> {
+  if (row.kind === 'clickhouse') return { ok: false, error: CLICKHOUSE_UNAVAILABLE };
+  let opened: OpenedWarehouse;
+  try {
+    opened = await openDataSourceClient(row, deps);
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.message };
+    throw error;
+  }
+  try {
+    return await testClient(opened.client, { auditRole: row.kind === 'postgres' });
+  } finally {
+    await opened.release();
+  }
+}
+
+export type OpenedWarehouse = { client: WarehouseClient; release: () => Promise<void> };
+
+/**
+ * A client for a stored data source: the shared embedded warehouse, or a Postgres client pointed at the address
+ * the outbound guard checked just now (the name may resolve elsewhere than it did at save time). The caller
+ * must release() it. Unreachable targets and undecryptable secrets are AppErrors with a message to act on.
+ */
+export async function openDataSourceClient(
+  row: DataSourceRow,
+  deps: DataSourceDeps = {},
+): Promise<OpenedWarehouse> {
   switch (row.kind) {
     case 'clickhouse':
-      return { ok: false, error: CLICKHOUSE_UNAVAILABLE };
+      throw new AppError('validation', CLICKHOUSE_UNAVAILABLE);
     case 'embedded':
-      // Shared by the whole process: tested, never closed here.
-      return testClient(connectWarehouse(row), { auditRole: false });
+      // Shared by the whole process: never closed here.
+      return { client: connectWarehouse(row), release: async () => {} };
     case 'postgres':
       break;
     default: {
@@ -239,7 +265,6 @@ async function runConnectionTest(row: DataSourceRow, deps: DataSourceDeps): Prom
   let connection: PostgresConnection;
   try {
     const config = postgresConfigSchema.parse(row.config);
-    // Checked again at every connect: the name may resolve elsewhere than it did at save time.
     const target = await checkOutboundTarget(
       { host: config.host, port: config.port, purpose: 'warehouse' },
       deps,
@@ -247,16 +272,12 @@ async function runConnectionTest(row: DataSourceRow, deps: DataSourceDeps): Prom
     connection = toPinnedConnection(config, target, decryptSecrets(row));
   } catch (error) {
     if (error instanceof OutboundTargetError || error instanceof SecretError) {
-      return { ok: false, error: error.message };
+      throw new AppError('validation', error.message, { cause: error });
     }
     throw error;
   }
   const client = (deps.connectPostgres ?? defaultConnectPostgres)(connection);
-  try {
-    return await testClient(client, { auditRole: true });
-  } finally {
-    await client.close().catch(() => {});
-  }
+  return { client, release: () => client.close().catch(() => {}) };
 }
 
 const defaultConnectPostgres = (connection: PostgresConnection) =>

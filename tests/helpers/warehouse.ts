@@ -12,10 +12,15 @@ import { EmbeddedWarehouseClient } from '@/lib/warehouse/clients/embedded';
 import { PostgresWarehouseClient } from '@/lib/warehouse/clients/postgres';
 import type { WarehouseClient } from '@/lib/warehouse/types';
 
-export type WarehouseTarget = {
-  name: string;
-  open: () => Promise<{ client: WarehouseClient; cleanup: () => Promise<void> }>;
+export type OpenedTarget = {
+  /** The current client; exec() may replace it, so read it again after exec(). */
+  readonly client: WarehouseClient;
+  /** Runs setup-style SQL with full rights (e.g. to add late rows), outside the read-only runner. */
+  exec: (sql: string) => Promise<void>;
+  cleanup: () => Promise<void>;
 };
+
+export type WarehouseTarget = { name: string; open: () => Promise<OpenedTarget> };
 
 /**
  * @param setupSql creates the tables (runs on an empty database)
@@ -30,9 +35,19 @@ export function warehouseTargets({ setupSql, teardownSql }: { setupSql: string; 
         const pg = await PGlite.create(dir);
         await pg.exec(setupSql);
         await pg.close();
-        const client = new EmbeddedWarehouseClient(dir);
+        // PGlite serves one process per data directory: writes close the worker, write, and reopen it.
+        let client = new EmbeddedWarehouseClient(dir);
         return {
-          client,
+          get client() {
+            return client;
+          },
+          exec: async (sql: string) => {
+            await client.close();
+            const writer = await PGlite.create(dir);
+            await writer.exec(sql);
+            await writer.close();
+            client = new EmbeddedWarehouseClient(dir);
+          },
           cleanup: async () => {
             await client.close();
             await rm(dir, { recursive: true, force: true });
@@ -56,6 +71,9 @@ export function warehouseTargets({ setupSql, teardownSql }: { setupSql: string; 
         );
         return {
           client,
+          exec: async (sql: string) => {
+            await admin.unsafe(sql).simple();
+          },
           cleanup: async () => {
             await client.close();
             await admin.end();
