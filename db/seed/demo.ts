@@ -12,6 +12,7 @@ import {
   insertRowFilter,
   listRowFilters,
 } from '@/lib/fact-tables/queries';
+import { dependenciesOf } from '@/lib/metrics/dependencies';
 import { findMetricByName, insertMetric, insertMetricVersion } from '@/lib/metrics/queries';
 import {
   metricInputSchema,
@@ -149,26 +150,6 @@ export async function seedDemo(db: DbOrTx): Promise<SeedSummary> {
     }
     return { projectId: project.id, created };
   });
-}
-
-function dependenciesOf(definition: MetricDefinition): { factTableId?: string; inputMetricId?: string }[] {
-  switch (definition.kind) {
-    case 'fact': {
-      const operands =
-        definition.shape === 'single' ? [definition.operand] : [definition.numerator, definition.denominator];
-      return [...new Set(operands.map((o) => o.factTableId))].map((factTableId) => ({ factTableId }));
-    }
-    case 'sql':
-      return [];
-    case 'composition':
-      return [definition.a, definition.b]
-        .filter((id): id is string => id !== null)
-        .map((inputMetricId) => ({ inputMetricId }));
-    default: {
-      const never: never = definition;
-      return never;
-    }
-  }
 }
 
 function required<V>(map: Map<string, V>, key: string): V {

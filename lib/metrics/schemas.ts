@@ -35,6 +35,14 @@ export type ValueKind = (typeof VALUE_KINDS)[number];
 
 export const MAX_USER_SQL_LENGTH = 100_000;
 
+/** One issue per repeated entry, at its index, so the form marks the second occurrence. */
+function addDuplicateIssues(values: readonly string[], path: string[], ctx: z.RefinementCtx): void {
+  values.forEach((value, i) => {
+    if (values.indexOf(value) !== i)
+      ctx.addIssue({ code: 'custom', path: [...path, i], message: 'Listed twice.' });
+  });
+}
+
 const columnName = z
   .string({ error: 'Pick a column of the fact table.' })
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'Pick a column of the fact table.');
@@ -56,6 +64,7 @@ export const factOperandSchema = z
         message: `Pick the column to ${operand.aggregation}.`,
       });
     }
+    addDuplicateIssues(operand.rowFilterIds, ['rowFilterIds'], ctx);
   });
 
 export type FactOperand = z.infer<typeof factOperandSchema>;
@@ -69,7 +78,8 @@ const factSingleSchema = z
     /** Values of each dimension kept per bucket; the rest is folded into `(other)`. */
     topN: z.number().int().min(1).max(50).default(10),
   })
-  .strict();
+  .strict()
+  .superRefine((def, ctx) => addDuplicateIssues(def.breakdowns, ['breakdowns'], ctx));
 
 const factRatioSchema = z
   .object({
@@ -142,6 +152,19 @@ export const metricBaseSchema = z.object({
 
 export const metricInputSchema = metricBaseSchema.extend({ definition: metricDefinitionSchema }).strict();
 export type MetricInput = z.infer<typeof metricInputSchema>;
+
+/** An edit: the whole input again, plus the version the form was loaded at (optimistic concurrency). */
+export const updateMetricInputSchema = metricBaseSchema
+  .extend({
+    metricId: z.uuid('Unknown metric.'),
+    expectedVersion: z.number().int().min(1),
+    definition: metricDefinitionSchema,
+  })
+  .strict();
+export type UpdateMetricInput = z.infer<typeof updateMetricInputSchema>;
+
+export const metricIdInputSchema = z.object({ metricId: z.uuid('Unknown metric.') }).strict();
+export type MetricIdInput = z.infer<typeof metricIdInputSchema>;
 
 export const setLifecycleInputSchema = z
   .object({
