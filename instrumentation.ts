@@ -6,4 +6,6 @@ export async function register() {
   // The encryption key must decode to exactly 32 bytes; find out now, not at the first stored credential.
   const { getKeyring } = await import('./lib/sources/secrets');
   getKeyring();
+  const { startCollectionTimer } = await import('./lib/collection/scheduled');
+  startCollectionTimer();
 }

@@ -37,6 +37,13 @@ const envSchema = z.object({
   /** Host names or CIDR ranges data sources and webhooks may reach although they are private or loopback. */
   ALLOWED_OUTBOUND_HOSTS: optionalString,
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  /**
+   * Seconds between the server's own collection ticks; 0 turns the in-process scheduler off (when an external
+   * cron calls /api/cron/collect instead, e.g. on Vercel).
+   */
+  COLLECT_EVERY_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(86_400).default(60)),
+  /** Time budget of one collection tick; what does not fit is left for the next tick. */
+  COLLECT_BUDGET_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3_600).default(50)),
   /** Sign-in attempts allowed per email and per client address in one minute. */
   LOGIN_RATE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(10)),
 });
@@ -101,6 +108,11 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Reads process.env again on the next env() call: for tests and scripts that change the environment. */
+export function reloadEnv(): void {
+  cached = undefined;
 }
 
 /** Development fallbacks are fixed and public: fine for a laptop, refused in production by parseEnv. */

@@ -4,7 +4,10 @@
  */
 import path from 'node:path';
 import { DEMO_PASSWORD, DEMO_USERS } from '@/db/seed/demo-catalog';
+import { defaultDbConfig, openDb } from '@/db/client';
 import { migrateAndSeed } from '@/db/seed/run';
+import { collectLocally } from '@/lib/collection/local';
+import { closeEmbeddedWarehouseClient } from '@/lib/warehouse/embedded';
 import { buildIfStale } from './build-if-stale';
 import { loadOrCreateLocalSecrets } from './secrets';
 import { serve } from './serve';
@@ -21,9 +24,23 @@ const url = process.env.APP_URL ?? `http://localhost:${port}`;
 process.env.NEXTAUTH_URL ??= url;
 
 await migrateAndSeed({ progress: say });
+await collectDemo();
 await buildIfStale({ force: args.has('--rebuild'), log: say });
 say(`Starting Sightline on ${url} …`);
 const { exited } = await serve({ port, host, env: { ...process.env, NODE_ENV: 'production' } });
+
+/** Collects what is due before the server starts, so the catalog opens with values (the first run: all history). */
+async function collectDemo() {
+  say('Collecting metrics (the first run collects 120 days of history)…');
+  const handle = await openDb({ ...defaultDbConfig(), applicationName: 'sightline-demo' });
+  try {
+    const { failed } = await collectLocally({ db: handle.db }, {}, (line) => say(line));
+    if (failed > 0) say(`${failed} metrics failed to collect; their errors show in the catalog.`);
+  } finally {
+    await closeEmbeddedWarehouseClient();
+    await handle.close();
+  }
+}
 
 const width = Math.max(...DEMO_USERS.map((u) => u.email.length));
 console.log(`

@@ -6,7 +6,10 @@ import { mkdir } from 'node:fs/promises';
 import { defaultDbConfig, openDb } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
 import { embeddedWarehouseDir, openEmbeddedWarehouse } from '@/lib/warehouse/embedded';
+import { resetCollection } from '@/lib/collection/queries';
+import { findProjectBySlug } from '@/lib/projects/queries';
 import { seedDemo } from './demo';
+import { DEMO_PROJECT } from './demo-catalog';
 import { demoWarehouseAnchor, seedDemoWarehouse } from './demo-warehouse';
 
 export type Progress = (message: string) => void;
@@ -31,10 +34,24 @@ export async function migrateAndSeed({ progress, now = new Date() }: { progress:
   } finally {
     await handle.close();
   }
-  await seedWarehouse({ progress, now });
+  const regenerated = await seedWarehouse({ progress, now });
+  if (regenerated) await forgetDemoSeries(progress);
 }
 
-async function seedWarehouse({ progress, now }: { progress: Progress; now: Date }) {
+/** Series collected from an earlier day's demo warehouse no longer match it: collect them again. */
+async function forgetDemoSeries(progress: Progress) {
+  const handle = await openDb({ ...defaultDbConfig(), applicationName: 'sightline-seed' });
+  try {
+    const project = await findProjectBySlug(handle.db, DEMO_PROJECT.slug);
+    if (!project) return;
+    const metrics = await resetCollection(handle.db, { projectId: project.id });
+    if (metrics > 0) progress(`The demo warehouse changed: ${metrics} demo metrics will be collected again.`);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function seedWarehouse({ progress, now }: { progress: Progress; now: Date }): Promise<boolean> {
   const dir = embeddedWarehouseDir();
   await mkdir(dir, { recursive: true });
   const warehouse = await openEmbeddedWarehouse(dir);
@@ -45,7 +62,7 @@ async function seedWarehouse({ progress, now }: { progress: Progress; now: Date 
     );
     if (current && current.getTime() >= anchor.getTime()) {
       progress('Demo warehouse is up to date.');
-      return;
+      return false;
     }
     progress('Generating the demo warehouse (120 days of orders, sessions and deployments)…');
     const started = performance.now();
@@ -54,6 +71,7 @@ async function seedWarehouse({ progress, now }: { progress: Progress; now: Date 
     progress(
       `Demo warehouse ready: ${rows.toLocaleString('en-US')} rows in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
     );
+    return true;
   } finally {
     await warehouse.close();
   }

@@ -128,7 +128,10 @@ function resolveDeps(deps: EngineDeps): Resolved {
  * One cron tick: reap dead runs, collect every project's due metrics, then work through queued runs (backfills)
  * while the budget lasts. Anything left is picked up by the next tick.
  */
-export async function collectTick(deps: EngineDeps, opts: { budgetMs?: number } = {}): Promise<TickReport> {
+export async function collectTick(
+  deps: EngineDeps,
+  opts: { budgetMs?: number; /** Only these projects (default: all). */ projectIds?: readonly string[] } = {},
+): Promise<TickReport> {
   const d = resolveDeps(deps);
   const started = d.now().getTime();
   const deadline = opts.budgetMs === undefined ? Number.POSITIVE_INFINITY : started + opts.budgetMs;
@@ -136,7 +139,8 @@ export async function collectTick(deps: EngineDeps, opts: { budgetMs?: number } 
   const runs: RunReport[] = [];
   let budgetExhausted = false;
 
-  for (const project of await listProjectsWithDueMetrics(d.db, d.now())) {
+  const due = await listProjectsWithDueMetrics(d.db, d.now());
+  for (const project of due.filter((p) => !opts.projectIds || opts.projectIds.includes(p.id))) {
     if (d.now().getTime() >= deadline) {
       budgetExhausted = true;
       break;
@@ -148,7 +152,7 @@ export async function collectTick(deps: EngineDeps, opts: { budgetMs?: number } 
     }
   }
   while (d.now().getTime() < deadline) {
-    const report = await executePendingRun(deps, { deadline });
+    const report = await executePendingRun(deps, { deadline, projectIds: opts.projectIds });
     if (!report) break;
     runs.push(report);
   }
@@ -216,7 +220,7 @@ export async function enqueueRun(
 /** Takes the oldest queued run (or `runId`) and executes it; undefined when the queue is empty. */
 export async function executePendingRun(
   deps: EngineDeps,
-  opts: { runId?: string; deadline?: number } = {},
+  opts: { runId?: string; deadline?: number; projectIds?: readonly string[] } = {},
 ): Promise<RunReport | undefined> {
   const d = resolveDeps(deps);
   const now = d.now();
@@ -225,6 +229,7 @@ export async function executePendingRun(
     now,
     leaseUntil: new Date(now.getTime() + d.leaseMs),
     runId: opts.runId,
+    projectIds: opts.projectIds,
   });
   if (!run) return undefined;
   const project = await getProject(d.db, run.projectId);

@@ -1,7 +1,7 @@
 /**
  * Database access for collection: metric claims, the inputs a run needs, idempotent series writes, run rows.
  */
-import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '@/db/client';
 import {
   breakdownValues,
@@ -311,11 +311,12 @@ export async function getRunById(db: DbOrTx, runId: string): Promise<RunRow | un
  */
 export async function claimPendingRun(
   db: Db,
-  input: { workerId: string; now: Date; leaseUntil: Date; runId?: string },
+  input: { workerId: string; now: Date; leaseUntil: Date; runId?: string; projectIds?: readonly string[] },
 ): Promise<RunRow | undefined> {
   return db.transaction(async (tx) => {
     const conditions = [eq(collectionRuns.status, 'pending')];
     if (input.runId) conditions.push(eq(collectionRuns.id, input.runId));
+    if (input.projectIds) conditions.push(inArray(collectionRuns.projectId, [...input.projectIds]));
     const [next] = await tx
       .select({ id: collectionRuns.id })
       .from(collectionRuns)
@@ -387,6 +388,24 @@ export async function getRunInProject(db: DbOrTx, input: { projectId: string; ru
     .from(collectionRuns)
     .where(and(eq(collectionRuns.projectId, input.projectId), eq(collectionRuns.id, input.runId)));
   return row;
+}
+
+/**
+ * Forgets what was collected for a project (values, breakdowns, watermarks) so the next tick collects the whole
+ * history again. Returns how many metrics had been collected.
+ */
+export async function resetCollection(db: Db, input: { projectId: string }): Promise<number> {
+  return db.transaction(async (tx) => {
+    const ids = tx.select({ id: metrics.id }).from(metrics).where(eq(metrics.projectId, input.projectId));
+    await tx.delete(metricValues).where(inArray(metricValues.metricId, ids));
+    await tx.delete(breakdownValues).where(inArray(breakdownValues.metricId, ids));
+    const reset = await tx
+      .update(metrics)
+      .set({ watermark: null, nextDueAt: null, lastCollectionStatus: null, lastCollectionError: null })
+      .where(and(eq(metrics.projectId, input.projectId), isNotNull(metrics.watermark)))
+      .returning({ id: metrics.id });
+    return reset.length;
+  });
 }
 
 export type { RunMetricDetail, RunRequest };

@@ -24,3 +24,10 @@ export function getEmbeddedWarehouseClient(): EmbeddedWarehouseClient {
   holder.__sightlineWarehouse ??= new EmbeddedWarehouseClient(embeddedWarehouseDir());
   return holder.__sightlineWarehouse;
 }
+
+/** Closes this process's warehouse worker (scripts do, before another process opens the directory). */
+export async function closeEmbeddedWarehouseClient(): Promise<void> {
+  const client = holder.__sightlineWarehouse;
+  holder.__sightlineWarehouse = undefined;
+  await client?.close();
+}

@@ -11,6 +11,14 @@ import { insertProject, upsertMembership, upsertUser } from '@/lib/projects/quer
 export async function openTestDb(): Promise<DbHandle> {
   const url = inject('testDatabaseUrl');
   if (url) return openDb({ databaseUrl: url, applicationName: 'sightline-test' });
+  return openIsolatedTestDb();
+}
+
+/**
+ * A migrated PGlite database of this file's own, even when the run has a Postgres server: for tests of
+ * whole-database jobs (a cron tick collects every project) that must not see other files' projects.
+ */
+export async function openIsolatedTestDb(): Promise<DbHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const schema = await import('@/db/schema');

@@ -379,7 +379,7 @@ for (const target of warehouseTargets({ setupSql: SETUP, teardownSql: TEARDOWN }
     });
 
     it('collects every metric to the values of a plain query per metric, and a broken fact table fails alone', async () => {
-      const report = await collectTick(deps());
+      const report = await collectTick(deps(), { projectIds: [fixture.project.id] });
       expect(report.runs).toHaveLength(1);
       const run = report.runs[0]!.run;
       expect(run.status).toBe('completed');
@@ -465,7 +465,7 @@ for (const target of warehouseTargets({ setupSql: SETUP, teardownSql: TEARDOWN }
     });
 
     it('nothing is due until a new bucket completes, and a tick then absorbs late rows inside the lookback', async () => {
-      expect((await collectTick(deps())).runs).toHaveLength(0);
+      expect((await collectTick(deps(), { projectIds: [fixture.project.id] })).runs).toHaveLength(0);
       const count = defined.find((m) => m.name === 'count')!;
       const before = await series(count.id);
       // Two late rows for 23:00 (inside the lookback) and one for the new 00:00 bucket.
@@ -474,7 +474,7 @@ for (const target of warehouseTargets({ setupSql: SETUP, teardownSql: TEARDOWN }
         (900002, '2026-01-05T23:20:00Z', 2, 10, 5, 'completed', 'US'),
         (900003, '2026-01-06T00:40:00Z', 3, 10, 5, 'completed', 'US')`);
       now = new Date('2026-01-06T01:05:00Z');
-      const report = await collectTick(deps());
+      const report = await collectTick(deps(), { projectIds: [fixture.project.id] });
       const run = report.runs[0]!.run;
       expect(run.details.find((m) => m.metricId === count.id)).toMatchObject({
         status: 'ok',
@@ -521,7 +521,9 @@ for (const target of warehouseTargets({ setupSql: SETUP, teardownSql: TEARDOWN }
 
     it('concurrent ticks collect each due metric exactly once', async () => {
       now = new Date('2026-01-06T02:05:00Z');
-      const reports = await Promise.all(Array.from({ length: 10 }, () => collectTick(deps())));
+      const reports = await Promise.all(
+        Array.from({ length: 10 }, () => collectTick(deps(), { projectIds: [fixture.project.id] })),
+      );
       const runs = reports.flatMap((r) => r.runs.map((x) => x.run));
       const collected = runs.flatMap((r) =>
         r.details.filter((m) => m.status !== 'skipped').map((m) => m.metricId),
