@@ -1,9 +1,15 @@
+import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import type { FactTableDto } from '@/lib/fact-tables/service';
+import { TYPE_TONE } from './type-tone';
 
-const TYPE_TONE = { number: 'blue', string: 'neutral', boolean: 'amber', timestamp: 'green' } as const;
-
-export function FactTableList({ factTables }: { factTables: FactTableDto[] }) {
+export function FactTableList({
+  factTables,
+  projectSlug,
+}: {
+  factTables: FactTableDto[];
+  projectSlug: string;
+}) {
   return (
     <div className="space-y-4">
       {factTables.map((table) => (
@@ -13,7 +19,9 @@ export function FactTableList({ factTables }: { factTables: FactTableDto[] }) {
           className="rounded-lg border border-slate-200 p-4 dark:border-slate-800"
         >
           <h2 id={`fact-table-${table.id}`} className="text-base font-semibold">
-            {table.name}
+            <Link href={`/p/${projectSlug}/fact-tables/${table.id}`} className="hover:underline">
+              {table.name}
+            </Link>
           </h2>
           {table.description ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">{table.description}</p>

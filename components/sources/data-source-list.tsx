@@ -1,11 +1,7 @@
+import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import type { PublicDataSource } from '@/lib/sources/schemas';
-
-const KIND_LABEL = {
-  postgres: 'Postgres',
-  clickhouse: 'ClickHouse',
-  embedded: 'Embedded demo warehouse',
-} as const;
+import { KIND_LABEL } from './kind-label';
 
 function describeTarget(source: PublicDataSource): string {
   switch (source.kind) {
@@ -21,13 +17,23 @@ function describeTarget(source: PublicDataSource): string {
   }
 }
 
-export function DataSourceList({ sources }: { sources: PublicDataSource[] }) {
+export function DataSourceList({
+  sources,
+  projectSlug,
+}: {
+  sources: PublicDataSource[];
+  projectSlug: string;
+}) {
   return (
     <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
       {sources.map((source) => (
         <li key={source.id} className="flex flex-wrap items-center justify-between gap-3 px-4 py-3">
           <div>
-            <p className="font-medium">{source.name}</p>
+            <p className="font-medium">
+              <Link href={`/p/${projectSlug}/sources/${source.id}`} className="hover:underline">
+                {source.name}
+              </Link>
+            </p>
             <p className="text-sm text-slate-600 dark:text-slate-400">{describeTarget(source)}</p>
           </div>
           <div className="flex items-center gap-2 text-sm">
