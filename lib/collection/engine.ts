@@ -53,7 +53,14 @@ import {
 } from './queries';
 import { renderBreakdownScan, renderScan } from './render-postgres';
 import { readSqlMetricRows, SqlMetricShapeError } from './sql-metric';
-import { backfillWindow, chunksOf, DEFAULT_POLICY, tickWindow, type CollectionPolicy } from './windows';
+import {
+  backfillWindow,
+  chunksOf,
+  DEFAULT_POLICY,
+  settledEnd,
+  tickWindow,
+  type CollectionPolicy,
+} from './windows';
 
 export type RunTrigger = RunRow['trigger'];
 
@@ -394,7 +401,7 @@ async function collectFactAndSqlMetrics(ctx: RunContext): Promise<void> {
     } else if (def.kind === 'sql') dataSourceIds.add(def.dataSourceId);
   }
 
-  const factTables = await loadPlanFactTables(ctx, [...factTableIds]);
+  const factTables = await loadPlanFactTables(d.db, { projectId: project.id, ids: [...factTableIds] });
   for (const ft of factTables.values()) if ('dataSourceId' in ft) dataSourceIds.add(ft.dataSourceId);
   for (const row of await loadDataSources(d.db, { projectId: project.id, ids: [...dataSourceIds] })) {
     ctx.dataSources.set(row.id, row);
@@ -516,11 +523,11 @@ function fail(state: MetricState, error: string): void {
  * Fact tables as the planner needs them, with their SQL and row filters checked by the guard again (a fact
  * table saved under an older guard is not trusted because it once passed).
  */
-async function loadPlanFactTables(
-  ctx: RunContext,
-  ids: string[],
+export async function loadPlanFactTables(
+  db: Db,
+  input: { projectId: string; ids: readonly string[] },
 ): Promise<Map<string, PlanFactTable | { error: string }>> {
-  const { tables, filters } = await loadFactTables(ctx.d.db, { projectId: ctx.project.id, ids });
+  const { tables, filters } = await loadFactTables(db, input);
   const result = new Map<string, PlanFactTable | { error: string }>();
   for (const table of tables) {
     const verdict = await checkSelect(table.sql, { dialect: 'postgres' });
@@ -584,17 +591,17 @@ async function checkForRun(text: string): Promise<{ normalized: string; params: 
 
 /** Runs checked SQL over the window; retryable warehouse errors are retried with backoff. */
 async function runChecked(
-  ctx: RunContext,
   client: WarehouseClient,
   checked: { normalized: string; params: string[] },
   window: Window,
+  opts: { limits: QueryLimits; retry: { attempts: number; baseDelayMs: number } },
 ): Promise<QueryResult> {
   const values: Record<string, string> = { start: window.start.toISOString(), end: window.end.toISOString() };
   const params = checked.params.map((name) => values[name]);
-  const { attempts, baseDelayMs } = ctx.d.retry;
+  const { attempts, baseDelayMs } = opts.retry;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await client.runSelect(checked.normalized, params, ctx.d.limits);
+      return await client.runSelect(checked.normalized, params, opts.limits);
     } catch (error) {
       const warehouseError = toWarehouseError(error);
       if (!warehouseError.retryable || attempt >= attempts) throw warehouseError;
@@ -604,7 +611,7 @@ async function runChecked(
 }
 
 async function runBuiltQuery(ctx: RunContext, client: WarehouseClient, text: string, window: Window) {
-  return runChecked(ctx, client, await checkForRun(text), window);
+  return runChecked(client, await checkForRun(text), window, ctx.d);
 }
 
 function describe(error: unknown): string {
@@ -911,4 +918,133 @@ async function finishRun(ctx: RunContext, input: { error?: string; failed?: bool
     lockedBy: null,
     lockedUntil: null,
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Preview: a definition's latest buckets, computed like a collection but written nowhere
+
+export type PreviewResult = {
+  window: Window;
+  series: SeriesPoint[];
+  breakdown: BreakdownPoint[];
+  elapsedMs: number;
+};
+
+/**
+ * Runs a (possibly unsaved) definition over the last `buckets` settled buckets through the same planner, SQL
+ * guard and runner as collection. Errors are thrown as WarehouseError / SqlMetricShapeError with the message.
+ */
+export async function previewSeries(
+  deps: Pick<EngineDeps, 'db' | 'openClient' | 'now' | 'limits'>,
+  input: { project: ProjectRow; metric: PlannedMetric; buckets: number },
+): Promise<PreviewResult> {
+  const d = resolveDeps(deps);
+  const started = performance.now();
+  const zone = input.project.timeZone;
+  const { metric } = input;
+  const end = settledEnd(d.now(), metric.interval, zone);
+  const window = { start: addBuckets(end, metric.interval, -input.buckets, zone), end };
+  const opts = { limits: d.limits, retry: { attempts: 1, baseDelayMs: 0 } };
+  const definition = metric.definition;
+  const done = (series: SeriesPoint[], breakdown: BreakdownPoint[] = []): PreviewResult => ({
+    window,
+    series,
+    breakdown,
+    elapsedMs: Math.round(performance.now() - started),
+  });
+
+  if (definition.kind === 'composition') {
+    const ids = [definition.a, ...(definition.b ? [definition.b] : [])];
+    const inputs = await loadMetricsByIds(d.db, { projectId: input.project.id, ids });
+    const stored = await readSeries(d.db, { metricIds: ids, window });
+    const kindOf = (id: string) => inputs.find((m) => m.id === id)?.valueKind ?? 'fractional';
+    return done(
+      composeSeries(
+        definition,
+        listBuckets(window, metric.interval, zone),
+        { valueKind: kindOf(definition.a), values: stored.get(definition.a) ?? new Map() },
+        definition.b
+          ? { valueKind: kindOf(definition.b), values: stored.get(definition.b) ?? new Map() }
+          : null,
+      ),
+    );
+  }
+
+  // Fact tables are loaded (and their SQL re-checked) before connecting: their data source is the one to open.
+  const tables = new Map<string, PlanFactTable>();
+  if (definition.kind === 'fact') {
+    const ids =
+      definition.shape === 'single'
+        ? [definition.operand.factTableId]
+        : [definition.numerator.factTableId, definition.denominator.factTableId];
+    const loaded = await loadPlanFactTables(d.db, { projectId: input.project.id, ids });
+    for (const id of ids) {
+      const table = loaded.get(id);
+      if (!table) throw new WarehouseError('query', 'Its fact table no longer exists.');
+      if ('error' in table) throw new WarehouseError('query', table.error);
+      tables.set(id, table);
+    }
+  }
+  const sourceId =
+    definition.kind === 'sql' ? definition.dataSourceId : [...tables.values()][0]?.dataSourceId;
+  const [source] = sourceId
+    ? await loadDataSources(d.db, { projectId: input.project.id, ids: [sourceId] })
+    : [];
+  if (!source) throw new WarehouseError('connection', 'The data source no longer exists.');
+  const opened = await d.openClient(source);
+  try {
+    const client = opened.client;
+    if (definition.kind === 'sql') {
+      const result = await runChecked(client, await checkForRun(definition.sql), window, opts);
+      const { series, breakdown } = readSqlMetricRows(
+        result.rows,
+        result.columns.map((c) => c.name),
+        { interval: metric.interval, zone, window, valueKind: metric.valueKind },
+      );
+      return done(series, breakdown);
+    }
+    const { unit, problems } = planUnit({
+      dataSourceId: source.id,
+      interval: metric.interval,
+      window,
+      metrics: [metric],
+      factTables: tables,
+    });
+    if (problems[0]) throw new WarehouseError('query', problems[0].message);
+    const recipe = unit.recipes[0];
+    if (!recipe) return done([]);
+    const scanRows = new Map<string, ScanRows>();
+    for (const scan of unit.scans) {
+      const result = await runChecked(
+        client,
+        await checkForRun(renderScan(scan, metric.interval, zone)),
+        window,
+        opts,
+      );
+      scanRows.set(scan.key, indexByBucket(result.rows));
+    }
+    const breakdown: BreakdownPoint[] = [];
+    if (recipe.shape === 'single') {
+      for (const b of recipe.breakdowns) {
+        const scan = unit.breakdownScans.find((x) => x.key === b.scanKey);
+        if (!scan) continue;
+        const result = await runChecked(
+          client,
+          await checkForRun(renderBreakdownScan(scan, metric.interval, zone)),
+          window,
+          opts,
+        );
+        breakdown.push(
+          ...assembleBreakdown(result.rows, {
+            dimension: b.dimension,
+            alias: b.alias,
+            aggregation: recipe.value.aggregation,
+          }),
+        );
+      }
+    }
+    return done(assembleSeries(recipe, scanRows, metric.valueKind), breakdown);
+  } finally {
+    await opened.release();
+  }
 }

@@ -408,4 +408,12 @@ export async function resetCollection(db: Db, input: { projectId: string }): Pro
   });
 }
 
+export async function listActiveMetricIds(db: DbOrTx, input: { projectId: string }): Promise<string[]> {
+  const rows = await db
+    .select({ id: metrics.id })
+    .from(metrics)
+    .where(and(eq(metrics.projectId, input.projectId), eq(metrics.lifecycle, 'active')));
+  return rows.map((r) => r.id);
+}
+
 export type { RunMetricDetail, RunRequest };

@@ -19,6 +19,8 @@ export async function openTestDb(): Promise<DbHandle> {
  * whole-database jobs (a cron tick collects every project) that must not see other files' projects.
  */
 export async function openIsolatedTestDb(): Promise<DbHandle> {
+  const url = inject('testDatabaseUrl');
+  if (url) return openScratchServerDb(url);
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const schema = await import('@/db/schema');
@@ -26,6 +28,27 @@ export async function openIsolatedTestDb(): Promise<DbHandle> {
   const client = await PGlite.create({ loadDataDir: new Blob([dump]) });
   const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as DbHandle['db'];
   return { db, driver: 'pglite', close: () => client.close() };
+}
+
+/** A migrated database of its own on the run's server, dropped on close. */
+async function openScratchServerDb(testUrl: string): Promise<DbHandle> {
+  const { default: postgres } = await import('postgres');
+  const { migrateDb } = await import('@/db/migrate');
+  const admin = postgres(testUrl, { max: 1, onnotice: () => {} });
+  const name = `sightline_scratch_${randomBytes(4).toString('hex')}`;
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(testUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDb({ databaseUrl: url.toString(), applicationName: 'sightline-test' });
+  await migrateDb(handle);
+  return {
+    ...handle,
+    close: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
 }
 
 /** Makes route handlers and services that call getDb() use the test database. */

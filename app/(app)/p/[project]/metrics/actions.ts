@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { runAction } from '@/lib/actions';
+import { previewMetricSeries } from '@/lib/collection/service';
 import { requireProjectContext } from '@/lib/auth/session';
 import { createMetric, deleteMetric, setMetricsLifecycle, updateMetric } from '@/lib/metrics/service';
 
@@ -39,5 +40,13 @@ export async function deleteMetricAction(projectSlug: unknown, input: unknown) {
     const result = await deleteMetric({ ctx, input });
     revalidatePath(`/p/${ctx.project.slug}/metrics`);
     return result;
+  });
+}
+
+/** Runs the form's definition over the latest settled buckets, writing nothing. */
+export async function previewMetricSeriesAction(projectSlug: unknown, input: unknown) {
+  return runAction(async () => {
+    const ctx = await requireProjectContext(String(projectSlug));
+    return previewMetricSeries({ ctx, input });
   });
 }
