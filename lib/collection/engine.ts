@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
+import { detectWritten } from '@/lib/detection/pipeline';
 import { log as rootLog, type Logger } from '@/lib/log';
 import { metricDefinitionSchema, type MetricDefinition, type MetricInterval } from '@/lib/metrics/schemas';
 import { openDataSourceClient, type OpenedWarehouse } from '@/lib/sources/service';
@@ -86,6 +87,8 @@ export type EngineDeps = {
   /** Retries of retryable warehouse errors (connection trouble, serialization failures). */
   retry?: { attempts: number; baseDelayMs: number };
   onProgress?: (event: ProgressEvent) => void;
+  /** Score what a run wrote for anomalies (default true; benchmarks measure collection alone). */
+  detect?: boolean;
   /** Called inside each metric's write transaction before it commits; a throw rolls that write back. */
   beforeCommit?: (metricId: string) => Promise<void>;
   log?: Logger;
@@ -127,6 +130,7 @@ function resolveDeps(deps: EngineDeps): Resolved {
     retry: deps.retry ?? DEFAULT_RETRY,
     onProgress: deps.onProgress,
     beforeCommit: deps.beforeCommit,
+    detect: deps.detect ?? true,
     log: deps.log ?? rootLog.child({ component: 'collection' }),
   };
 }
@@ -279,6 +283,7 @@ type RunContext = {
   dataSources: Map<string, DataSourceRow>;
   progress: { done: number; total: number };
   lastBeat: number;
+  anomaliesWritten: number;
 };
 
 async function executeClaimed(
@@ -299,6 +304,7 @@ async function executeClaimed(
     dataSources: new Map(),
     progress: { done: 0, total: 0 },
     lastBeat: started.getTime(),
+    anomaliesWritten: 0,
   };
   const runLog = d.log.child({ runId: run.id, project: project.slug });
 
@@ -314,6 +320,7 @@ async function executeClaimed(
     for (const row of input.claimed) ctx.states.set(row.id, prepareMetric(ctx, row));
     await collectFactAndSqlMetrics(ctx);
     await collectCompositions(ctx);
+    if (d.detect) await detectAfterRun(ctx);
     await finishRun(ctx, {});
   } catch (error) {
     runLog.error('collection run failed', { error });
@@ -328,10 +335,7 @@ async function executeClaimed(
       if ('release' in client) await client.release();
     }
   }
-  const written = [...ctx.states.values()]
-    .filter((s) => s.written !== null && s.valuesWritten > 0)
-    .map((s) => ({ metricId: s.row.id, window: s.written as Window }));
-  return { run: (await getRunById(d.db, run.id)) ?? run, written };
+  return { run: (await getRunById(d.db, run.id)) ?? run, written: writtenWindows(ctx) };
 }
 
 function prepareMetric(ctx: RunContext, row: MetricRow): MetricState {
@@ -844,6 +848,29 @@ export async function inputsOf(db: Db, metricIds: readonly string[]): Promise<st
   return rows.map((r) => r.inputMetricId).filter((id): id is string => id !== null);
 }
 
+/** Anomaly detection over what this run wrote; a failure there is logged and never fails the collection. */
+async function detectAfterRun(ctx: RunContext): Promise<void> {
+  const written = writtenWindows(ctx);
+  if (written.length === 0) return;
+  try {
+    const report = await detectWritten(ctx.d.db, {
+      projectId: ctx.project.id,
+      zone: ctx.zone,
+      written,
+      now: ctx.d.now(),
+    });
+    ctx.anomaliesWritten = report.anomaliesWritten;
+  } catch (error) {
+    ctx.d.log.error('anomaly detection after collection failed', { runId: ctx.run.id, error });
+  }
+}
+
+function writtenWindows(ctx: RunContext): { metricId: string; window: Window }[] {
+  return [...ctx.states.values()]
+    .filter((s) => s.written !== null && s.valuesWritten > 0)
+    .map((s) => ({ metricId: s.row.id, window: s.written as Window }));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Progress, heartbeat, finish
 
@@ -912,6 +939,7 @@ async function finishRun(ctx: RunContext, input: { error?: string; failed?: bool
     metricsWritten: written,
     metricsFailed: failed,
     valuesWritten: values,
+    anomaliesWritten: ctx.anomaliesWritten,
     progressDone: ctx.progress.total,
     finishedAt: finished,
     durationMs: finished.getTime() - (run.startedAt ?? run.createdAt).getTime(),

@@ -1,0 +1,119 @@
+/**
+ * Database access for detection: stored series and breakdowns, anomalies written idempotently per
+ * (metric, bucket, dimension, value), and their resolution.
+ */
+import { and, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { anomalies, breakdownValues, metrics, metricValues } from '@/db/schema';
+import type { Window } from '@/lib/collection/buckets';
+
+export type AnomalyWrite = typeof anomalies.$inferInsert;
+export type AnomalyRow = typeof anomalies.$inferSelect;
+
+export async function loadMetrics(db: DbOrTx, input: { projectId: string; ids: readonly string[] }) {
+  if (input.ids.length === 0) return [];
+  return db
+    .select()
+    .from(metrics)
+    .where(and(eq(metrics.projectId, input.projectId), inArray(metrics.id, [...input.ids])));
+}
+
+export async function readMetricSeries(db: DbOrTx, input: { metricId: string; window: Window }) {
+  return db
+    .select({ bucket: metricValues.bucketStart, value: metricValues.value })
+    .from(metricValues)
+    .where(
+      and(
+        eq(metricValues.metricId, input.metricId),
+        gte(metricValues.bucketStart, input.window.start),
+        lt(metricValues.bucketStart, input.window.end),
+      ),
+    )
+    .orderBy(metricValues.bucketStart);
+}
+
+export async function readBreakdownSeries(db: DbOrTx, input: { metricId: string; window: Window }) {
+  return db
+    .select({
+      bucket: breakdownValues.bucketStart,
+      dimension: breakdownValues.dimension,
+      dimensionValue: breakdownValues.dimensionValue,
+      value: breakdownValues.value,
+    })
+    .from(breakdownValues)
+    .where(
+      and(
+        eq(breakdownValues.metricId, input.metricId),
+        gte(breakdownValues.bucketStart, input.window.start),
+        lt(breakdownValues.bucketStart, input.window.end),
+      ),
+    )
+    .orderBy(breakdownValues.bucketStart);
+}
+
+/** Every anomaly row of a metric from `since` on, to reconcile with a fresh scoring. */
+export async function listAnomaliesSince(db: DbOrTx, input: { metricId: string; since: Date }) {
+  return db
+    .select()
+    .from(anomalies)
+    .where(and(eq(anomalies.metricId, input.metricId), gte(anomalies.bucketStart, input.since)));
+}
+
+/** Inserts or refreshes anomalies; acknowledgement, "expected" marks and status survive a re-score. */
+export async function upsertAnomalies(db: DbOrTx, rows: readonly AnomalyWrite[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const written = await db
+    .insert(anomalies)
+    .values([...rows])
+    .onConflictDoUpdate({
+      target: [anomalies.metricId, anomalies.bucketStart, anomalies.dimension, anomalies.dimensionValue],
+      set: {
+        value: sql`excluded.value`,
+        expected: sql`excluded.expected`,
+        lower: sql`excluded.lower`,
+        upper: sql`excluded.upper`,
+        score: sql`excluded.score`,
+        severity: sql`excluded.severity`,
+        direction: sql`excluded.direction`,
+        explanation: sql`excluded.explanation`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    })
+    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  return written.filter((r) => r.inserted).length;
+}
+
+/** A re-score found these buckets normal after all (late data): unreviewed anomalies there go away. */
+export async function deleteUnreviewedAnomalies(db: DbOrTx, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .delete(anomalies)
+    .where(
+      and(
+        inArray(anomalies.id, [...ids]),
+        isNull(anomalies.acknowledgedAt),
+        eq(anomalies.expectedEvent, false),
+      ),
+    );
+}
+
+/** Active anomalies of one series before `before` (a bucket that scored normal) are resolved. */
+export async function resolveSeriesBefore(
+  db: DbOrTx,
+  input: { metricId: string; dimension: string; dimensionValue: string; before: Date; at: Date },
+): Promise<number> {
+  const rows = await db
+    .update(anomalies)
+    .set({ status: 'resolved', resolvedAt: input.at, updatedAt: input.at })
+    .where(
+      and(
+        eq(anomalies.metricId, input.metricId),
+        eq(anomalies.dimension, input.dimension),
+        eq(anomalies.dimensionValue, input.dimensionValue),
+        eq(anomalies.status, 'active'),
+        lt(anomalies.bucketStart, input.before),
+      ),
+    )
+    .returning({ id: anomalies.id });
+  return rows.length;
+}
