@@ -15,7 +15,7 @@ import { metricInputSchema } from '@/lib/metrics/schemas';
 import { normalizeDefinition, validateMetric } from '@/lib/metrics/validate';
 import { SqlMetricShapeError } from './sql-metric';
 import { WarehouseError } from '@/lib/warehouse/errors';
-import { connectWarehouse, type WarehouseResolver } from '@/lib/warehouse/connect';
+import type { WarehouseResolver } from '@/lib/warehouse/connect';
 import {
   enqueueRun,
   executePendingRun,
@@ -306,7 +306,7 @@ const previewInputSchema = z.object({ metricId: z.uuid().optional() }).passthrou
 export async function previewMetricSeries({
   ctx,
   input,
-  resolve = connectWarehouse,
+  resolve,
   openClient,
 }: {
   ctx: ServiceContext;

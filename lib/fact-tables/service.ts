@@ -9,7 +9,9 @@ import { emitAudit } from '@/lib/audit/service';
 import { requireRole, withTransaction, type ServiceContext } from '@/lib/context';
 import { AppError, parseInput, type FieldErrors } from '@/lib/errors';
 import { getDataSourceInProject } from '@/lib/sources/queries';
-import { connectWarehouse, type WarehouseResolver } from '@/lib/warehouse/connect';
+import { openForSource } from '@/lib/sources/service';
+import type { WarehouseResolver } from '@/lib/warehouse/connect';
+import type { WarehouseClient } from '@/lib/warehouse/types';
 import type { WarehouseColumn } from '@/lib/warehouse/types';
 import { toJsonSafeRow, type JsonValue } from './json-safe';
 import { findBrokenMetrics, type BrokenMetric } from './metric-usage';
@@ -73,6 +75,19 @@ export type FactTablePreview = {
   timestampColumns: string[];
 };
 
+async function checkWith(
+  source: Parameters<typeof openForSource>[0],
+  fields: FactTableInput,
+  resolve: WarehouseResolver | undefined,
+): Promise<CheckedFactTable> {
+  const opened = await openForSource(source, resolve);
+  try {
+    return await checkFactTable(opened.client, fields);
+  } finally {
+    await opened.release();
+  }
+}
+
 type Verb<I> = { ctx: ServiceContext; input: I; resolve?: WarehouseResolver };
 
 function toFactTableDto(row: FactTableRow, filters: readonly RowFilterRow[]): FactTableDto {
@@ -95,15 +110,22 @@ function toFactTableDto(row: FactTableRow, filters: readonly RowFilterRow[]): Fa
 }
 
 /** Runs the SQL (and optionally one row filter) and returns the columns and the first rows. Writes nothing. */
-export async function previewFactTable({
-  ctx,
-  input,
-  resolve = connectWarehouse,
-}: Verb<unknown>): Promise<FactTablePreview> {
+export async function previewFactTable({ ctx, input, resolve }: Verb<unknown>): Promise<FactTablePreview> {
   requireRole(ctx, 'editor');
   const { dataSourceId, sql, rowFilter } = parseInput(previewInputSchema, input);
   const source = await getDataSourceInProject(ctx.db, { projectId: ctx.project.id, dataSourceId });
-  const client = resolve(source);
+  const opened = await openForSource(source, resolve);
+  try {
+    return await previewWith(opened.client, { sql, rowFilter });
+  } finally {
+    await opened.release();
+  }
+}
+
+async function previewWith(
+  client: WarehouseClient,
+  { sql, rowFilter }: { sql: string; rowFilter?: string },
+): Promise<FactTablePreview> {
   const normalized = await checkFactTableSql(sql, client.dialect);
 
   const filters: string[] = [];
@@ -134,18 +156,14 @@ export async function previewFactTable({
   };
 }
 
-export async function createFactTable({
-  ctx,
-  input,
-  resolve = connectWarehouse,
-}: Verb<unknown>): Promise<FactTableDto> {
+export async function createFactTable({ ctx, input, resolve }: Verb<unknown>): Promise<FactTableDto> {
   requireRole(ctx, 'editor');
   const fields = parseInput(factTableInputSchema, input);
   const projectId = ctx.project.id;
   const source = await getDataSourceInProject(ctx.db, { projectId, dataSourceId: fields.dataSourceId });
   // Cheap before the warehouse runs, authoritative again inside the transaction.
   await assertNameFree(ctx.db, { projectId, name: fields.name });
-  const checked = await checkFactTable(resolve(source), fields);
+  const checked = await checkWith(source, fields, resolve);
 
   return withTransaction(ctx, async (tx) => {
     await assertNameFree(tx.db, { projectId, name: fields.name });
@@ -175,18 +193,14 @@ export async function createFactTable({
  * Saves a changed fact table. Everything is checked again (SECURITY A4), and a change that would remove a
  * column or row filter a metric still uses is refused with the metrics' names.
  */
-export async function updateFactTable({
-  ctx,
-  input,
-  resolve = connectWarehouse,
-}: Verb<unknown>): Promise<FactTableDto> {
+export async function updateFactTable({ ctx, input, resolve }: Verb<unknown>): Promise<FactTableDto> {
   requireRole(ctx, 'editor');
   const { id, ...fields } = parseInput(updateFactTableInputSchema, input);
   const projectId = ctx.project.id;
   await getFactTableInProject(ctx.db, { projectId, factTableId: id });
   const source = await getDataSourceInProject(ctx.db, { projectId, dataSourceId: fields.dataSourceId });
   await assertNameFree(ctx.db, { projectId, name: fields.name, exceptId: id });
-  const checked = await checkFactTable(resolve(source), fields);
+  const checked = await checkWith(source, fields, resolve);
 
   return withTransaction(ctx, async (tx) => {
     const beforeRow = await getFactTableInProject(tx.db, { projectId, factTableId: id });

@@ -3,7 +3,7 @@ import { onUniqueViolation } from '@/db/errors';
 import { emitAudit } from '@/lib/audit/service';
 import { actorUserId, requireRole, withTransaction, type ServiceContext } from '@/lib/context';
 import { AppError, notFound, parseInput } from '@/lib/errors';
-import { connectWarehouse, type WarehouseResolver } from '@/lib/warehouse/connect';
+import type { WarehouseResolver } from '@/lib/warehouse/connect';
 import { diffSnapshots, type SnapshotChange } from './diff';
 import {
   deleteMetricRow,
@@ -225,7 +225,7 @@ const staleVersion = () =>
   );
 
 /** Creates a metric at version 1: checked against the database and (for `sql` metrics) the warehouse. */
-export async function createMetric({ ctx, input, resolve = connectWarehouse }: Verb): Promise<MetricDto> {
+export async function createMetric({ ctx, input, resolve }: Verb): Promise<MetricDto> {
   requireRole(ctx, 'editor');
   const parsed = parseInput(metricInputSchema, input);
   const fields: MetricInput = { ...parsed, definition: normalizeDefinition(parsed.definition) };
@@ -268,11 +268,7 @@ export async function createMetric({ ctx, input, resolve = connectWarehouse }: V
  * Saves an edit made on `expectedVersion`; a stale version is a conflict. Each save bumps the version and
  * records the full snapshot, so the history shows what changed and who changed it.
  */
-export async function updateMetric({
-  ctx,
-  input,
-  resolve = connectWarehouse,
-}: Verb): Promise<MetricUpdateResult> {
+export async function updateMetric({ ctx, input, resolve }: Verb): Promise<MetricUpdateResult> {
   requireRole(ctx, 'editor');
   const { metricId, expectedVersion, ...parsed } = parseInput(updateMetricInputSchema, input);
   const fields: MetricInput = { ...parsed, definition: normalizeDefinition(parsed.definition) };

@@ -2,6 +2,7 @@
  * Proves a `sql` metric can run before it is saved: the guard, then a LIMIT 0 run in the warehouse that shows
  * which columns the query returns. Problems are reported on `definition.sql`.
  */
+import { openForSource, type OpenedWarehouse } from '@/lib/sources/service';
 import type { FactTableColumn } from '@/db/schema';
 import { AppError, type FieldErrors } from '@/lib/errors';
 import type { DataSourceRow } from '@/lib/sources/queries';
@@ -71,42 +72,47 @@ export async function probeSqlMetric({
   sql: string;
   interval: MetricInterval;
   now: Date;
-  resolve: WarehouseResolver;
+  resolve?: WarehouseResolver;
 }): Promise<{ fieldErrors: FieldErrors; warehouse: boolean }> {
-  let client;
+  let opened: OpenedWarehouse;
   try {
-    client = resolve(dataSource);
+    opened = await openForSource(dataSource, resolve);
   } catch (error) {
     if (error instanceof AppError) {
       return { fieldErrors: { 'definition.dataSourceId': error.message }, warehouse: false };
     }
     throw error;
   }
-  const verdict = await checkSelect(sql, { dialect: client.dialect, placeholders: ['start', 'end'] });
-  if (!verdict.ok) return { fieldErrors: { 'definition.sql': verdict.message }, warehouse: false };
-  const missing = ['start', 'end'].filter((name) => !verdict.params.includes(name));
-  if (missing.length > 0) {
-    return {
-      fieldErrors: {
-        'definition.sql': `Bound the time window with ${missing.map((n) => `{{${n}}}`).join(' and ')}, e.g. WHERE created_at >= {{start}} AND created_at < {{end}}: each collection reads only its own window.`,
-      },
-      warehouse: false,
-    };
-  }
-  const window = { start: new Date(now.getTime() - INTERVAL_MS[interval]), end: now };
-  const params = verdict.params.map((name) => (name === 'start' ? window.start : window.end));
   try {
-    const { columns } = await client.runSelect(
-      `select * from (\n${verdict.normalized}\n) as sightline_metric limit 0`,
-      params,
-      PROBE_LIMITS,
-    );
-    const problem = describeSqlMetricColumns(columns);
-    return { fieldErrors: problem === null ? {} : { 'definition.sql': problem }, warehouse: false };
-  } catch (error) {
-    if (error instanceof WarehouseError) {
-      return { fieldErrors: { 'definition.sql': error.message }, warehouse: true };
+    const client = opened.client;
+    const verdict = await checkSelect(sql, { dialect: client.dialect, placeholders: ['start', 'end'] });
+    if (!verdict.ok) return { fieldErrors: { 'definition.sql': verdict.message }, warehouse: false };
+    const missing = ['start', 'end'].filter((name) => !verdict.params.includes(name));
+    if (missing.length > 0) {
+      return {
+        fieldErrors: {
+          'definition.sql': `Bound the time window with ${missing.map((n) => `{{${n}}}`).join(' and ')}, e.g. WHERE created_at >= {{start}} AND created_at < {{end}}: each collection reads only its own window.`,
+        },
+        warehouse: false,
+      };
     }
-    throw error;
+    const window = { start: new Date(now.getTime() - INTERVAL_MS[interval]), end: now };
+    const params = verdict.params.map((name) => (name === 'start' ? window.start : window.end));
+    try {
+      const { columns } = await client.runSelect(
+        `select * from (\n${verdict.normalized}\n) as sightline_metric limit 0`,
+        params,
+        PROBE_LIMITS,
+      );
+      const problem = describeSqlMetricColumns(columns);
+      return { fieldErrors: problem === null ? {} : { 'definition.sql': problem }, warehouse: false };
+    } catch (error) {
+      if (error instanceof WarehouseError) {
+        return { fieldErrors: { 'definition.sql': error.message }, warehouse: true };
+      }
+      throw error;
+    }
+  } finally {
+    await opened.release();
   }
 }

@@ -4,11 +4,11 @@
  * right columns. Every problem is reported at once, keyed by the form's dotted path.
  */
 import type { DbOrTx } from '@/db/client';
-import type { FactTableColumn } from '@/db/schema';
 import { AppError, type FieldErrors } from '@/lib/errors';
 import { listRowFiltersOfFactTables } from '@/lib/fact-tables/queries';
 import type { DataSourceRow } from '@/lib/sources/queries';
 import type { WarehouseResolver } from '@/lib/warehouse/connect';
+import { acceptedColumnTypes, isBreakdownColumn } from './column-fit';
 import { dependenciesOf, factOperandsOf, inputMetricsOf, type MetricDependency } from './dependencies';
 import {
   findDataSourceInProject,
@@ -21,7 +21,6 @@ import {
 } from './queries';
 import {
   metricDefinitionSchema,
-  type Aggregation,
   type MetricDefinition,
   type MetricInput,
   type MetricInterval,
@@ -46,19 +45,9 @@ export function normalizeDefinition(definition: MetricDefinition): MetricDefinit
   return definition.op === 'scale' ? { ...definition, b: null } : { ...definition, k: null };
 }
 
-const NUMERIC_ONLY: ReadonlySet<Aggregation> = new Set(['sum', 'avg', 'p50', 'p90', 'p95', 'p99']);
-const ORDERED: ReadonlySet<Aggregation> = new Set(['min', 'max']);
-
 const listNames = (names: readonly string[]) => (names.length === 0 ? '(none)' : names.join(', '));
 
 const INTERVAL_WORDS: Record<MetricInterval, string> = { hour: 'hourly', day: 'daily', week: 'weekly' };
-
-/** Which column types an aggregation accepts, or null when any column will do. */
-function acceptedTypes(aggregation: Aggregation): readonly FactTableColumn['type'][] | null {
-  if (NUMERIC_ONLY.has(aggregation)) return ['number'];
-  if (ORDERED.has(aggregation)) return ['number', 'timestamp'];
-  return null;
-}
 
 /**
  * The database checks. Returns the field errors instead of throwing, so they can be shown together with the
@@ -126,7 +115,7 @@ async function checkFactDefinition(
     }
     if (operand.column !== null) {
       const column = table.columns.find((c) => c.name === operand.column);
-      const accepted = acceptedTypes(operand.aggregation);
+      const accepted = acceptedColumnTypes(operand.aggregation);
       if (!column) {
         fieldErrors[`${path}.column`] =
           `${table.name} has no column "${operand.column}"; columns: ${listNames(table.columns.map((c) => c.name))}.`;
@@ -148,11 +137,11 @@ async function checkFactDefinition(
     if (table) {
       definition.breakdowns.forEach((name, i) => {
         const column = table.columns.find((c) => c.name === name);
-        const groupable = table.columns.filter((c) => c.type !== 'timestamp').map((c) => c.name);
+        const groupable = table.columns.filter((c) => isBreakdownColumn(c.type)).map((c) => c.name);
         if (!column) {
           fieldErrors[`definition.breakdowns.${i}`] =
             `${table.name} has no column "${name}"; columns to break down by: ${listNames(groupable)}.`;
-        } else if (column.type === 'timestamp') {
+        } else if (!isBreakdownColumn(column.type)) {
           fieldErrors[`definition.breakdowns.${i}`] =
             `Cannot break down by "${name}", a timestamp; pick one of: ${listNames(groupable)}.`;
         }
@@ -290,7 +279,8 @@ export async function validateMetric({
   projectId: string;
   input: MetricInput;
   edited?: EditedMetric;
-  resolve: WarehouseResolver;
+  /** Tests hand in a client; by default the data source's own client is opened. */
+  resolve?: WarehouseResolver;
   now: Date;
 }): Promise<CheckedMetric> {
   const { fieldErrors, ...checked } = await checkMetricReferences(db, { projectId, input, edited });

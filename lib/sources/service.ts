@@ -241,6 +241,18 @@ async function runConnectionTest(row: DataSourceRow, deps: DataSourceDeps): Prom
 export type OpenedWarehouse = { client: WarehouseClient; release: () => Promise<void> };
 
 /**
+ * The client a verb uses for a data source: `resolve` when a test hands one in, otherwise openDataSourceClient.
+ * The caller releases it.
+ */
+export async function openForSource(
+  source: DataSourceRow,
+  resolve?: (source: DataSourceRow) => WarehouseClient,
+): Promise<OpenedWarehouse> {
+  if (resolve) return { client: resolve(source), release: async () => {} };
+  return openDataSourceClient(source);
+}
+
+/**
  * A client for a stored data source: the shared embedded warehouse, or a Postgres client pointed at the address
  * the outbound guard checked just now (the name may resolve elsewhere than it did at save time). The caller
  * must release() it. Unreachable targets and undecryptable secrets are AppErrors with a message to act on.
