@@ -106,4 +106,18 @@ describe('/api/cron/collect', () => {
     expect(again.runs.filter((r: { projectId: string }) => r.projectId === projectId)).toHaveLength(0);
     expect(await runsOfProject()).toHaveLength(1);
   });
+
+  it('ten concurrent calls collect each due metric exactly once', async () => {
+    process.env.CRON_SECRET = SECRET;
+    reloadEnv();
+    const fresh = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => createCountMetric(handle.db, projectId, `Concurrent ${i}`)),
+    );
+    const before = await runsOfProject();
+    const responses = await Promise.all(Array.from({ length: 10 }, () => call(GET, `Bearer ${SECRET}`)));
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const runs = (await runsOfProject()).filter((r) => !before.some((b) => b.id === r.id));
+    const collected = runs.flatMap((r) => r.details.filter((d) => d.status === 'ok').map((d) => d.metricId));
+    expect(collected.sort()).toEqual(fresh.map((f) => f.metric.id).sort());
+  });
 });
