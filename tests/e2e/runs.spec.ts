@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { DEMO_PROJECT } from '../../db/seed/demo-catalog';
 import { signInThroughForm } from './fixtures';
@@ -26,4 +28,19 @@ test('a viewer sees the runs but cannot start one', async ({ page }) => {
   await page.goto(runsPath);
   await expect(page.getByRole('heading', { name: 'Collection runs' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Collect now' })).toHaveCount(0);
+});
+
+test('the cron route collects with the demo secret and refuses anyone else', async ({ request }) => {
+  const dataDir = process.env.E2E_DATA_DIR ?? '.data/e2e';
+  const { CRON_SECRET } = JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as {
+    CRON_SECRET: string;
+  };
+  expect((await request.get('/api/cron/collect')).status()).toBe(401);
+  const wrong = await request.get('/api/cron/collect', { headers: { authorization: 'Bearer undefined' } });
+  expect(wrong.status()).toBe(401);
+  const ok = await request.get('/api/cron/collect', { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+  expect(ok.status()).toBe(200);
+  const body = (await ok.json()) as { runs: unknown[]; budgetExhausted: boolean };
+  expect(Array.isArray(body.runs)).toBe(true);
+  expect(body.budgetExhausted).toBe(false);
 });
