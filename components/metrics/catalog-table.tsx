@@ -1,12 +1,19 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { Sparkline } from '@/components/charts/sparkline';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/actions';
 import type { CatalogRow } from '@/lib/metrics/service';
 import type { MetricLifecycle } from '@/lib/metrics/schemas';
+import { formatBucket, formatValue } from '@/lib/series/format';
+import type { CatalogValues } from '@/lib/series/schemas';
+import { CollectionStatus } from './collection-status';
+import { SignalBadge } from './signal-badge';
+import { ValueDelta } from './value-delta';
 
 const LIFECYCLE_TONE: Record<MetricLifecycle, Tone> = {
   active: 'green',
@@ -22,12 +29,17 @@ type SetLifecycle = (
 
 export function CatalogTable({
   rows,
+  values,
   projectSlug,
+  timeZone,
   canEdit,
   setLifecycle,
 }: {
   rows: CatalogRow[];
+  /** Latest value, change, sparkline and signal per metric id. */
+  values: Record<string, CatalogValues>;
   projectSlug: string;
+  timeZone: string;
   canEdit: boolean;
   setLifecycle: SetLifecycle;
 }) {
@@ -86,16 +98,19 @@ export function CatalogTable({
                 </th>
               ) : null}
               <th scope="col" className="px-3 py-2">
-                Metric
+                Metric<span className="sr-only"> and status</span>
+              </th>
+              <th scope="col" className="px-3 py-2 text-right">
+                Latest
+              </th>
+              <th scope="col" className="px-3 py-2">
+                <span className="sr-only">Trend, </span>Last 30
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Signal
               </th>
               <th scope="col" className="px-3 py-2">
                 Kind
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Interval
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
               </th>
               <th scope="col" className="px-3 py-2">
                 Tags
@@ -104,7 +119,7 @@ export function CatalogTable({
                 Owner
               </th>
               <th scope="col" className="px-3 py-2">
-                Last collection
+                Collected
               </th>
             </tr>
           </thead>
@@ -121,17 +136,34 @@ export function CatalogTable({
                     />
                   </td>
                 ) : null}
-                <td className="px-3 py-2">
-                  <div className="font-medium">{row.name}</div>
-                  {row.description ? <div className="text-xs text-slate-500">{row.description}</div> : null}
+                <td className="min-w-56 px-3 py-2">
+                  <div>
+                    <Link
+                      href={`/p/${projectSlug}/metrics/${row.id}`}
+                      className="font-medium text-slate-900 hover:text-brand-600 hover:underline dark:text-slate-100"
+                    >
+                      {row.name}
+                    </Link>
+                    <span className="ml-1.5 whitespace-nowrap align-[1px]">
+                      <Badge tone={LIFECYCLE_TONE[row.lifecycle]}>{row.lifecycle}</Badge>
+                    </span>
+                  </div>
+                  {row.description ? (
+                    <div className="line-clamp-1 max-w-72 text-xs text-slate-500" title={row.description}>
+                      {row.description}
+                    </div>
+                  ) : null}
                 </td>
-                <td className="px-3 py-2">{KIND_LABEL[row.kind]}</td>
-                <td className="px-3 py-2">{row.interval}</td>
+                <LatestCells row={row} values={values[row.id]} timeZone={timeZone} />
                 <td className="px-3 py-2">
-                  <Badge tone={LIFECYCLE_TONE[row.lifecycle]}>{row.lifecycle}</Badge>
+                  <SignalBadge severity={values[row.id]?.signal ?? null} />
+                </td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  {KIND_LABEL[row.kind]}
+                  <div className="text-xs text-slate-500">per {row.interval}</div>
                 </td>
                 <td className="px-3 py-2">
-                  <div className="flex flex-wrap gap-1">
+                  <div className="flex max-w-36 flex-wrap gap-1">
                     {row.tags.map((t) => (
                       <Badge key={t}>{t}</Badge>
                     ))}
@@ -139,13 +171,12 @@ export function CatalogTable({
                 </td>
                 <td className="whitespace-nowrap px-3 py-2">{row.ownerName ?? '—'}</td>
                 <td className="px-3 py-2">
-                  {row.lastCollectionStatus === 'failed' ? (
-                    <Badge tone="red">failed</Badge>
-                  ) : row.lastSuccessAt ? (
-                    <time dateTime={row.lastSuccessAt}>{new Date(row.lastSuccessAt).toLocaleString()}</time>
-                  ) : (
-                    <span className="text-slate-500">not collected yet</span>
-                  )}
+                  <CollectionStatus
+                    status={row.lastCollectionStatus}
+                    error={row.lastCollectionError}
+                    lastSuccessAt={row.lastSuccessAt}
+                    timeZone={timeZone}
+                  />
                 </td>
               </tr>
             ))}
@@ -153,5 +184,51 @@ export function CatalogTable({
         </table>
       </div>
     </div>
+  );
+}
+
+/** The latest settled value with its change against the bucket before, and the last 30 buckets. */
+function LatestCells({
+  row,
+  values,
+  timeZone,
+}: {
+  row: CatalogRow;
+  values: CatalogValues | undefined;
+  timeZone: string;
+}) {
+  if (!values || values.latestBucket === null) {
+    return (
+      <>
+        <td className="px-3 py-2 text-right text-slate-400">—</td>
+        <td className="px-3 py-2" />
+      </>
+    );
+  }
+  const format = { format: row.format, unit: row.unit };
+  const known = values.sparkline.filter((p) => p.value !== null).map((p) => p.value as number);
+  const label =
+    known.length > 0
+      ? `${row.name}, last ${values.sparkline.length} ${row.interval}s: from ${formatValue(known[0], format)} to ${formatValue(known.at(-1), format)}, low ${formatValue(Math.min(...known), format)}, high ${formatValue(Math.max(...known), format)}`
+      : `${row.name}: no values in the last ${values.sparkline.length} ${row.interval}s`;
+  return (
+    <>
+      <td className="whitespace-nowrap px-3 py-2 text-right">
+        <div
+          className="font-medium tabular-nums"
+          title={`${formatValue(values.latest, format)} in the ${row.interval} of ${formatBucket(new Date(values.latestBucket), row.interval, timeZone)}`}
+        >
+          {formatValue(values.latest, format, { compact: true })}
+        </div>
+        <ValueDelta
+          pct={values.deltaPct}
+          direction={values.direction}
+          against={`the ${row.interval} before`}
+        />
+      </td>
+      <td className="px-3 py-2">
+        <Sparkline points={values.sparkline} label={label} width={100} />
+      </td>
+    </>
   );
 }

@@ -6,6 +6,7 @@ import { can } from '@/lib/auth/roles';
 import { requirePageContext } from '@/lib/auth/session';
 import { parseCatalogSearchParams } from '@/lib/metrics/search-params';
 import { listCatalog } from '@/lib/metrics/service';
+import { listCatalogValues } from '@/lib/series/catalog';
 import { setMetricsLifecycleAction } from './actions';
 
 export const metadata = { title: 'Metrics' };
@@ -24,6 +25,7 @@ export default async function CatalogPage({
     listCatalog({ ctx, input: query }),
     filtered ? listCatalog({ ctx, input: {} }) : null,
   ]);
+  const values = await listCatalogValues({ ctx, input: { metricIds: rows.map((r) => r.id) } });
   const tags = [...new Set((all ?? rows).flatMap((r) => r.tags))].sort();
   const total = (all ?? rows).length;
 
@@ -50,7 +52,9 @@ export default async function CatalogPage({
           ) : (
             <CatalogTable
               rows={rows}
+              values={values}
               projectSlug={ctx.project.slug}
+              timeZone={ctx.project.timeZone}
               canEdit={can(ctx.role, 'defineMetrics')}
               setLifecycle={setMetricsLifecycleAction}
             />

@@ -1,0 +1,85 @@
+import { AnomalyList } from '@/components/metrics/drilldown/anomaly-list';
+import { BreakdownPanel } from '@/components/metrics/drilldown/breakdown-panel';
+import { MetricDefinition } from '@/components/metrics/drilldown/metric-definition';
+import { MetricDrilldown } from '@/components/metrics/drilldown/metric-drilldown';
+import { MetricHeader } from '@/components/metrics/drilldown/metric-header';
+import { SeriesPanel } from '@/components/metrics/drilldown/series-panel';
+import { buttonClassName } from '@/components/ui/button';
+import { can } from '@/lib/auth/roles';
+import { requirePageContext } from '@/lib/auth/session';
+import { orNotFound } from '@/lib/pages';
+import { parseSeriesSearchParams, toSeriesSearch } from '@/lib/series/search-params';
+import {
+  describeMetric,
+  getMetricBreakdowns,
+  getMetricSeries,
+  listAnomaliesOfMetric,
+} from '@/lib/series/service';
+import { acknowledgeAnomalyAction } from './actions';
+
+export const metadata = { title: 'Metric' };
+
+export default async function MetricPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ project: string; metricId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { project, metricId } = await params;
+  const ctx = await requirePageContext(project);
+  const query = parseSeriesSearchParams(await searchParams);
+  // Any of these answers "not found" for an id outside the project (or not an id at all): the page is a 404.
+  const { metric, definition } = await orNotFound(describeMetric({ ctx, input: { metricId } }));
+  const [series, breakdowns, anomalies] = await Promise.all([
+    getMetricSeries({ ctx, input: { ...query, metricId } }),
+    getMetricBreakdowns({ ctx, input: { ...query, metricId } }),
+    listAnomaliesOfMetric({ ctx, input: { metricId } }),
+  ]);
+
+  const base = `/p/${ctx.project.slug}/metrics/${metric.id}`;
+  // Exports take the range as shown, never the overlays.
+  const rangeQuery = { range: series.range.key, from: series.range.from, to: series.range.to };
+  const exportHref = (breakdown?: string) => `${base}/export${toSeriesSearch({ ...rangeQuery, breakdown })}`;
+
+  return (
+    <MetricDrilldown
+      header={
+        <MetricHeader
+          metric={metric}
+          projectSlug={ctx.project.slug}
+          timeZone={ctx.project.timeZone}
+          actions={
+            <a href={exportHref()} className={buttonClassName('secondary')} download>
+              Download CSV
+            </a>
+          }
+        />
+      }
+      series={<SeriesPanel view={series} />}
+      breakdowns={
+        <BreakdownPanel
+          view={breakdowns}
+          topHref={(top) => `${base}${toSeriesSearch({ ...query, top })}`}
+          exportHref={(dimension) => exportHref(dimension)}
+        />
+      }
+      anomalies={
+        <AnomalyList
+          anomalies={anomalies}
+          projectSlug={ctx.project.slug}
+          interval={metric.interval}
+          timeZone={ctx.project.timeZone}
+          format={{ format: metric.format, unit: metric.unit }}
+          canAcknowledge={can(ctx.role, 'acknowledgeAnomalies')}
+          acknowledge={acknowledgeAnomalyAction}
+        />
+      }
+      definition={<MetricDefinition definition={definition} projectSlug={ctx.project.slug} />}
+      // Slots filled by other parts of the drilldown: the SQL collection runs for this metric, and its
+      // collection history with backfill. Nothing is drawn while they are empty.
+      runningSql={undefined}
+      collectionHistory={undefined}
+    />
+  );
+}

@@ -1,0 +1,257 @@
+import 'server-only';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { anomalies, breakdownValues, metricValues, metrics, users } from '@/db/schema';
+import { notFound } from '@/lib/errors';
+
+type Window = { start: Date; end: Date };
+
+/**
+ * The catalog's series columns for many metrics in one statement: per metric the latest `limit` settled values
+ * (a LATERAL subquery walking the (metric_id, bucket_start) key backwards) and the highest severity among its
+ * active anomalies. One row per returned value; a metric with no value still gets one row with nulls.
+ */
+export async function listCatalogSeriesRows(
+  db: DbOrTx,
+  { projectId, metricIds, limit }: { projectId: string; metricIds: readonly string[]; limit: number },
+) {
+  if (metricIds.length === 0) return [];
+  const recent = db
+    .select({ bucketStart: metricValues.bucketStart, value: metricValues.value })
+    .from(metricValues)
+    .where(and(eq(metricValues.metricId, metrics.id), lt(metricValues.bucketStart, metrics.watermark)))
+    .orderBy(desc(metricValues.bucketStart))
+    .limit(limit)
+    .as('recent');
+  const signal = db
+    .select({ severity: sql<'low' | 'medium' | 'high' | null>`max(${anomalies.severity})`.as('severity') })
+    .from(anomalies)
+    .where(and(eq(anomalies.metricId, metrics.id), eq(anomalies.status, 'active')))
+    .as('signal');
+  return db
+    .select({
+      metricId: metrics.id,
+      interval: metrics.interval,
+      valueKind: metrics.valueKind,
+      direction: metrics.direction,
+      watermark: metrics.watermark,
+      bucketStart: recent.bucketStart,
+      value: recent.value,
+      signal: signal.severity,
+    })
+    .from(metrics)
+    .leftJoinLateral(recent, sql`true`)
+    .leftJoinLateral(signal, sql`true`)
+    .where(and(eq(metrics.projectId, projectId), inArray(metrics.id, [...metricIds])))
+    .orderBy(asc(metrics.id), asc(recent.bucketStart));
+}
+
+/** What reading a metric's series needs to know about it, or NotFound for an id outside the project. */
+export async function getSeriesMetricInProject(
+  db: DbOrTx,
+  { projectId, metricId }: { projectId: string; metricId: string },
+) {
+  const [row] = await db
+    .select({
+      id: metrics.id,
+      name: metrics.name,
+      interval: metrics.interval,
+      valueKind: metrics.valueKind,
+      format: metrics.format,
+      unit: metrics.unit,
+      direction: metrics.direction,
+      sensitivity: metrics.sensitivity,
+      definition: metrics.definition,
+      watermark: metrics.watermark,
+      // The first stored bucket (epoch ms): collection coverage starts there. Read through the primary key.
+      firstBucketMs: sql<
+        number | null
+      >`(select (extract(epoch from min(${metricValues.bucketStart})) * 1000)::float8 from ${metricValues} where ${metricValues.metricId} = ${metrics.id})`,
+    })
+    .from(metrics)
+    .where(and(eq(metrics.projectId, projectId), eq(metrics.id, metricId)))
+    .limit(1);
+  if (!row) throw notFound('Metric');
+  return row;
+}
+
+/** Stored values of one metric in [start, end), oldest first. */
+export async function listMetricValues(db: DbOrTx, { metricId, start, end }: { metricId: string } & Window) {
+  return db
+    .select({ bucketStart: metricValues.bucketStart, value: metricValues.value })
+    .from(metricValues)
+    .where(
+      and(
+        eq(metricValues.metricId, metricId),
+        gte(metricValues.bucketStart, start),
+        lt(metricValues.bucketStart, end),
+      ),
+    )
+    .orderBy(asc(metricValues.bucketStart));
+}
+
+/** Per dimension value over [start, end): its total, how many buckets have a value, and its mean. */
+export async function listBreakdownTotals(
+  db: DbOrTx,
+  { metricId, dimension, start, end }: { metricId: string; dimension: string } & Window,
+) {
+  return db
+    .select({
+      dimensionValue: breakdownValues.dimensionValue,
+      total: sql<number | null>`sum(${breakdownValues.value})`.mapWith(Number),
+      present: sql<number>`count(${breakdownValues.value})`.mapWith(Number),
+      mean: sql<number | null>`avg(${breakdownValues.value})`.mapWith(Number),
+    })
+    .from(breakdownValues)
+    .where(
+      and(
+        eq(breakdownValues.metricId, metricId),
+        eq(breakdownValues.dimension, dimension),
+        gte(breakdownValues.bucketStart, start),
+        lt(breakdownValues.bucketStart, end),
+      ),
+    )
+    .groupBy(breakdownValues.dimensionValue);
+}
+
+/**
+ * Breakdown values of one dimension in [start, end) for the `keep` values only; with `foldRest` every other
+ * value is summed per bucket under `otherLabel` (only meaningful for count-shaped metrics).
+ */
+export async function listBreakdownSeries(
+  db: DbOrTx,
+  {
+    metricId,
+    dimension,
+    start,
+    end,
+    keep,
+    foldRest,
+    otherLabel,
+  }: {
+    metricId: string;
+    dimension: string;
+    keep: readonly string[];
+    foldRest: boolean;
+    otherLabel: string;
+  } & Window,
+) {
+  const inWindow = and(
+    eq(breakdownValues.metricId, metricId),
+    eq(breakdownValues.dimension, dimension),
+    gte(breakdownValues.bucketStart, start),
+    lt(breakdownValues.bucketStart, end),
+  );
+  const kept = inArray(breakdownValues.dimensionValue, [...keep]);
+  const label = sql<string>`case when ${kept} then ${breakdownValues.dimensionValue} else ${otherLabel} end`;
+  return db
+    .select({
+      bucketStart: breakdownValues.bucketStart,
+      dimensionValue: label,
+      value: sql<number | null>`sum(${breakdownValues.value})`.mapWith(Number),
+    })
+    .from(breakdownValues)
+    .where(foldRest ? inWindow : and(inWindow, kept))
+    .groupBy(sql`1`, sql`2`)
+    .orderBy(sql`1`, sql`2`);
+}
+
+/** Every stored breakdown row of one dimension in [start, end), for exports. */
+export async function listBreakdownRows(
+  db: DbOrTx,
+  { metricId, dimension, start, end }: { metricId: string; dimension: string } & Window,
+) {
+  return db
+    .select({
+      bucketStart: breakdownValues.bucketStart,
+      dimensionValue: breakdownValues.dimensionValue,
+      value: breakdownValues.value,
+    })
+    .from(breakdownValues)
+    .where(
+      and(
+        eq(breakdownValues.metricId, metricId),
+        eq(breakdownValues.dimension, dimension),
+        gte(breakdownValues.bucketStart, start),
+        lt(breakdownValues.bucketStart, end),
+      ),
+    )
+    .orderBy(asc(breakdownValues.bucketStart), asc(breakdownValues.dimensionValue));
+}
+
+const anomalyColumns = {
+  id: anomalies.id,
+  bucketStart: anomalies.bucketStart,
+  dimension: anomalies.dimension,
+  dimensionValue: anomalies.dimensionValue,
+  value: anomalies.value,
+  expected: anomalies.expected,
+  lower: anomalies.lower,
+  upper: anomalies.upper,
+  score: anomalies.score,
+  severity: anomalies.severity,
+  direction: anomalies.direction,
+  status: anomalies.status,
+  expectedEvent: anomalies.expectedEvent,
+  acknowledgedAt: anomalies.acknowledgedAt,
+  acknowledgedByName: users.name,
+};
+
+/** A metric's stored anomalies, active ones first, newest first; with a window, only those inside it. */
+export async function listMetricAnomalies(
+  db: DbOrTx,
+  {
+    projectId,
+    metricId,
+    window,
+    limit,
+  }: { projectId: string; metricId: string; window?: Window; limit: number },
+) {
+  return db
+    .select(anomalyColumns)
+    .from(anomalies)
+    .leftJoin(users, eq(users.id, anomalies.acknowledgedBy))
+    .where(
+      and(
+        eq(anomalies.projectId, projectId),
+        eq(anomalies.metricId, metricId),
+        window ? gte(anomalies.bucketStart, window.start) : undefined,
+        window ? lt(anomalies.bucketStart, window.end) : undefined,
+      ),
+    )
+    .orderBy(asc(anomalies.status), desc(anomalies.bucketStart))
+    .limit(limit);
+}
+
+export async function getAnomalyInProject(
+  db: DbOrTx,
+  { projectId, anomalyId }: { projectId: string; anomalyId: string },
+) {
+  const [row] = await db
+    .select()
+    .from(anomalies)
+    .where(and(eq(anomalies.projectId, projectId), eq(anomalies.id, anomalyId)))
+    .limit(1);
+  if (!row) throw notFound('Anomaly');
+  return row;
+}
+
+/** Marks the anomaly acknowledged unless it already is; null when someone else got there first. */
+export async function setAnomalyAcknowledged(
+  db: DbOrTx,
+  {
+    projectId,
+    anomalyId,
+    userId,
+    at,
+  }: { projectId: string; anomalyId: string; userId: string | null; at: Date },
+) {
+  const [row] = await db
+    .update(anomalies)
+    .set({ acknowledgedBy: userId, acknowledgedAt: at, updatedAt: at })
+    .where(
+      and(eq(anomalies.projectId, projectId), eq(anomalies.id, anomalyId), isNull(anomalies.acknowledgedAt)),
+    )
+    .returning();
+  return row ?? null;
+}
