@@ -7,6 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
+import { deliverDue } from '@/lib/alerts/deliver';
+import { evaluateAlerts } from '@/lib/alerts/evaluate';
 import { detectWritten } from '@/lib/detection/pipeline';
 import { log as rootLog, type Logger } from '@/lib/log';
 import { metricDefinitionSchema, type MetricDefinition, type MetricInterval } from '@/lib/metrics/schemas';
@@ -168,6 +170,30 @@ export async function collectTick(
     runs.push(report);
   }
   return { runs, reaped: reaped.length, budgetExhausted };
+}
+
+/**
+ * A scheduled tick: collection (with detection and alert evaluation), then the alert outbox for every project
+ * with what is left of the budget. A slow receiver costs at most its send timeout, never a collection.
+ */
+export async function scheduledTick(
+  deps: EngineDeps,
+  opts: { budgetMs: number },
+): Promise<TickReport & { delivered: number; deliveryFailures: number }> {
+  const d = resolveDeps(deps);
+  const started = d.now().getTime();
+  const report = await collectTick(deps, { budgetMs: opts.budgetMs });
+  let delivered = 0;
+  let deliveryFailures = 0;
+  try {
+    const remaining = Math.max(1_000, opts.budgetMs - (d.now().getTime() - started));
+    const sent = await deliverDue(d.db, { now: d.now(), budgetMs: remaining });
+    delivered = sent.delivered;
+    deliveryFailures = sent.failed;
+  } catch (error) {
+    d.log.error('alert delivery failed', { error });
+  }
+  return { ...report, delivered, deliveryFailures };
 }
 
 /**
@@ -862,6 +888,17 @@ async function detectAfterRun(ctx: RunContext): Promise<void> {
     ctx.anomaliesWritten = report.anomaliesWritten;
   } catch (error) {
     ctx.d.log.error('anomaly detection after collection failed', { runId: ctx.run.id, error });
+    return;
+  }
+  try {
+    // Every written metric, anomalous or not: that is how firing alerts resolve. Sending happens later.
+    await evaluateAlerts(ctx.d.db, {
+      projectId: ctx.project.id,
+      metricIds: written.map((w) => w.metricId),
+      now: ctx.d.now(),
+    });
+  } catch (error) {
+    ctx.d.log.error('alert evaluation after collection failed', { runId: ctx.run.id, error });
   }
 }
 

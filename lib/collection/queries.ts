@@ -382,6 +382,24 @@ export async function listRuns(db: DbOrTx, input: { projectId: string; limit: nu
     .limit(input.limit);
 }
 
+/** The latest runs that collected a metric (its id is in the run's per-metric details). */
+export async function listRunsOfMetric(
+  db: DbOrTx,
+  input: { projectId: string; metricId: string; limit: number },
+) {
+  return db
+    .select()
+    .from(collectionRuns)
+    .where(
+      and(
+        eq(collectionRuns.projectId, input.projectId),
+        sql`${collectionRuns.details} @> ${JSON.stringify([{ metricId: input.metricId }])}::jsonb`,
+      ),
+    )
+    .orderBy(desc(collectionRuns.createdAt))
+    .limit(input.limit);
+}
+
 export async function getRunInProject(db: DbOrTx, input: { projectId: string; runId: string }) {
   const [row] = await db
     .select()

@@ -6,7 +6,7 @@
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { collectTick, type TickReport } from './engine';
+import { scheduledTick, type TickReport } from './engine';
 
 export type ScheduledSummary = {
   runs: {
@@ -19,9 +19,13 @@ export type ScheduledSummary = {
   }[];
   reaped: number;
   budgetExhausted: boolean;
+  alertsDelivered: number;
+  alertDeliveryFailures: number;
 };
 
-export function summarize(report: TickReport): ScheduledSummary {
+export function summarize(
+  report: TickReport & { delivered: number; deliveryFailures: number },
+): ScheduledSummary {
   return {
     runs: report.runs.map(({ run }) => ({
       id: run.id,
@@ -33,6 +37,8 @@ export function summarize(report: TickReport): ScheduledSummary {
     })),
     reaped: report.reaped,
     budgetExhausted: report.budgetExhausted,
+    alertsDelivered: report.delivered,
+    alertDeliveryFailures: report.deliveryFailures,
   };
 }
 
@@ -40,9 +46,9 @@ export async function runScheduledCollection(opts: {
   trigger: 'cron-route' | 'timer';
 }): Promise<ScheduledSummary> {
   const { db } = await getDb();
-  const report = await collectTick({ db }, { budgetMs: env().COLLECT_BUDGET_SECONDS * 1000 });
+  const report = await scheduledTick({ db }, { budgetMs: env().COLLECT_BUDGET_SECONDS * 1000 });
   const summary = summarize(report);
-  if (summary.runs.length > 0 || summary.reaped > 0)
+  if (summary.runs.length > 0 || summary.reaped > 0 || summary.alertsDelivered > 0)
     log.info('collection tick', { via: opts.trigger, ...summary });
   return summary;
 }

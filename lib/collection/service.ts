@@ -30,6 +30,7 @@ import {
   insertRun,
   listActiveMetricIds,
   listRuns as listRunRows,
+  listRunsOfMetric,
   type RunRow,
 } from './queries';
 import { renderBreakdownScan, renderScan } from './render-postgres';
@@ -218,6 +219,20 @@ export async function listRuns({ ctx, input }: { ctx: ServiceContext; input?: un
     limit: 50,
     before: before ? new Date(before) : undefined,
   });
+  return rows.map(toRunDto);
+}
+
+/** The latest runs that collected one metric, for its page. */
+export async function listMetricRuns({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: unknown;
+}): Promise<RunDto[]> {
+  requireRole(ctx, 'viewer');
+  const { metricId } = parseInput(metricIdSchema, input);
+  const rows = await listRunsOfMetric(ctx.db, { projectId: ctx.project.id, metricId, limit: 10 });
   return rows.map(toRunDto);
 }
 

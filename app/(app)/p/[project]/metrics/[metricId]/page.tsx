@@ -1,4 +1,8 @@
 import { AnomalyList } from '@/components/metrics/drilldown/anomaly-list';
+import { MetricQueries } from '@/components/metrics/metric-queries';
+import { BackfillPanel } from '@/components/runs/backfill-panel';
+import { RunList } from '@/components/runs/run-list';
+import { describeMetricQueries, listMetricRuns } from '@/lib/collection/service';
 import { BreakdownPanel } from '@/components/metrics/drilldown/breakdown-panel';
 import { MetricDefinition } from '@/components/metrics/drilldown/metric-definition';
 import { MetricDrilldown } from '@/components/metrics/drilldown/metric-drilldown';
@@ -31,10 +35,12 @@ export default async function MetricPage({
   const query = parseSeriesSearchParams(await searchParams);
   // Any of these answers "not found" for an id outside the project (or not an id at all): the page is a 404.
   const { metric, definition } = await orNotFound(describeMetric({ ctx, input: { metricId } }));
-  const [series, breakdowns, anomalies] = await Promise.all([
+  const [series, breakdowns, anomalies, queries, runs] = await Promise.all([
     getMetricSeries({ ctx, input: { ...query, metricId } }),
     getMetricBreakdowns({ ctx, input: { ...query, metricId } }),
     listAnomaliesOfMetric({ ctx, input: { metricId } }),
+    describeMetricQueries({ ctx, input: { metricId } }),
+    listMetricRuns({ ctx, input: { metricId } }),
   ]);
 
   const base = `/p/${ctx.project.slug}/metrics/${metric.id}`;
@@ -76,10 +82,26 @@ export default async function MetricPage({
         />
       }
       definition={<MetricDefinition definition={definition} projectSlug={ctx.project.slug} />}
-      // Slots filled by other parts of the drilldown: the SQL collection runs for this metric, and its
-      // collection history with backfill. Nothing is drawn while they are empty.
-      runningSql={undefined}
-      collectionHistory={undefined}
+      runningSql={<MetricQueries queries={queries} />}
+      collectionHistory={
+        <div className="space-y-6">
+          <section aria-labelledby="history-heading" className="space-y-3">
+            <h2 id="history-heading" className="text-lg font-semibold">
+              Collection history
+            </h2>
+            {runs.length === 0 ? (
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                No run has collected this metric yet.
+              </p>
+            ) : (
+              <RunList runs={runs} projectSlug={ctx.project.slug} />
+            )}
+          </section>
+          {can(ctx.role, 'runCollection') && metric.lifecycle !== 'archived' ? (
+            <BackfillPanel projectSlug={ctx.project.slug} metricId={metric.id} />
+          ) : null}
+        </div>
+      }
     />
   );
 }
