@@ -4,6 +4,7 @@
  */
 const BENCHMARKS: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   detect: () => import('./bench/detect'),
+  collect: () => import('./bench/collect'),
 };
 
 const [benchmark, ...args] = process.argv.slice(2);

@@ -29,6 +29,8 @@ import { composeSeries } from './compose';
 import { planUnit, scansOfRecipe, type CollectionUnit, type PlanFactTable, type PlannedMetric } from './plan';
 import {
   advanceWatermark,
+  advanceWatermarks,
+  replaceUnitWindow,
   claimMetrics,
   claimPendingRun,
   extendClaims,
@@ -43,6 +45,7 @@ import {
   readSeries,
   reapStaleRuns,
   recordMetricOutcome,
+  recordSuccesses,
   releaseClaims,
   replaceBreakdown,
   replaceSeries,
@@ -697,6 +700,7 @@ async function runUnit(ctx: RunContext, unit: CollectionUnit): Promise<void> {
     await progress(ctx, label(`${scan.factTable.name} by ${scan.dimension}`), !scanErrors.has(scan.key));
   }
 
+  const ready: { state: MetricState; series: SeriesPoint[]; breakdown: BreakdownPoint[] }[] = [];
   for (const recipe of pending) {
     const state = ctx.states.get(recipe.metric.id) as MetricState;
     const failedScan = [
@@ -718,8 +722,57 @@ async function runUnit(ctx: RunContext, unit: CollectionUnit): Promise<void> {
             }),
           )
         : [];
-    await writeWindow(ctx, state, unit.window, series, breakdown);
+    ready.push({ state, series, breakdown });
   }
+  await writeUnit(ctx, unit, ready);
+}
+
+/**
+ * Writes every metric of a unit in one transaction with set-based statements. If that fails, each metric is
+ * written on its own, so a metric whose write fails fails alone and the others keep their new values.
+ */
+async function writeUnit(
+  ctx: RunContext,
+  unit: CollectionUnit,
+  ready: { state: MetricState; series: SeriesPoint[]; breakdown: BreakdownPoint[] }[],
+): Promise<void> {
+  if (ready.length === 0) return;
+  const { d } = ctx;
+  try {
+    await d.db.transaction(async (tx) => {
+      await replaceUnitWindow(tx, {
+        window: unit.window,
+        writes: ready.map((r) => ({ metricId: r.state.row.id, series: r.series, breakdown: r.breakdown })),
+        now: d.now(),
+      });
+      if (ctx.mode === 'tick') {
+        await advanceWatermarks(tx, {
+          metricIds: ready.map((r) => r.state.row.id),
+          settledUntil: unit.window.end,
+          nextDueAt: addBuckets(unit.window.end, unit.interval, 1, ctx.zone),
+        });
+      }
+      if (d.beforeCommit) for (const r of ready) await d.beforeCommit(r.state.row.id);
+    });
+  } catch (error) {
+    // The driver's message repeats the statement and its parameters (every value); the cause is enough.
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    d.log.warn('writing a unit at once failed; writing its metrics one by one', { cause });
+    for (const r of ready) await writeWindow(ctx, r.state, unit.window, r.series, r.breakdown);
+    return;
+  }
+  for (const r of ready) noteWritten(r.state, unit.window, r.series.length);
+}
+
+function noteWritten(state: MetricState, window: Window, values: number): void {
+  state.valuesWritten += values;
+  state.written = state.written
+    ? {
+        start: new Date(Math.min(state.written.start.getTime(), window.start.getTime())),
+        end: new Date(Math.max(state.written.end.getTime(), window.end.getTime())),
+      }
+    : window;
 }
 
 async function runSqlJob(ctx: RunContext, job: Extract<Job, { kind: 'sql' }>): Promise<void> {
@@ -770,13 +823,7 @@ async function writeWindow(
       }
       if (d.beforeCommit) await d.beforeCommit(state.row.id);
     });
-    state.valuesWritten += series.length;
-    state.written = state.written
-      ? {
-          start: new Date(Math.min(state.written.start.getTime(), window.start.getTime())),
-          end: new Date(Math.max(state.written.end.getTime(), window.end.getTime())),
-        }
-      : window;
+    noteWritten(state, window, series.length);
   } catch (error) {
     d.log.error('writing a metric window failed', { metricId: state.row.id, error });
     fail(state, 'Writing the values failed; the previous values were kept.');
@@ -933,6 +980,7 @@ async function finishRun(ctx: RunContext, input: { error?: string; failed?: bool
   let written = 0;
   let failed = 0;
   let values = 0;
+  const succeeded: string[] = [];
   for (const s of ctx.states.values()) {
     if (s.status === 'pending') s.status = 'ok';
     details.push({
@@ -949,17 +997,19 @@ async function finishRun(ctx: RunContext, input: { error?: string; failed?: bool
     if (s.status === 'failed') failed += 1;
     if (s.status === 'ok' && s.valuesWritten > 0) written += 1;
     values += s.valuesWritten;
-    if (s.status === 'ok' || s.status === 'failed') {
+    if (s.status === 'ok') succeeded.push(s.row.id);
+    else if (s.status === 'failed') {
       await recordMetricOutcome(d.db, {
         metricId: s.row.id,
         at: finished,
-        ok: s.status === 'ok',
+        ok: false,
         error: s.error ?? null,
         // A broken metric is not retried on every tick: the warehouse gets a rest, the others go on.
-        ...(s.status === 'failed' ? { retryAt: new Date(finished.getTime() + FAILED_RETRY_MS) } : {}),
+        retryAt: new Date(finished.getTime() + FAILED_RETRY_MS),
       });
     }
   }
+  await recordSuccesses(d.db, { metricIds: succeeded, at: finished });
   const attempted = ctx.states.size;
   const allFailed = attempted > 0 && failed === attempted;
   const status = input.failed || allFailed ? 'failed' : 'completed';

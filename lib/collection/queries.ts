@@ -212,6 +212,90 @@ export async function replaceSeries(
   return input.points.length;
 }
 
+export type UnitWrite = {
+  metricId: string;
+  series: readonly SeriesPoint[];
+  breakdown: readonly BreakdownPoint[];
+};
+
+/**
+ * Replaces the window of every metric of a unit with a few set-based statements (the rows travel as one JSON
+ * parameter): buckets that disappeared are deleted, changed values upserted, unchanged rows left alone. Run in
+ * the caller's transaction; the result is the same as replaceSeries + replaceBreakdown per metric.
+ */
+export async function replaceUnitWindow(
+  tx: DbOrTx,
+  input: { window: Window; writes: readonly UnitWrite[]; now: Date },
+): Promise<void> {
+  if (input.writes.length === 0) return;
+  const ids = input.writes.map((w) => w.metricId);
+  const values = JSON.stringify(
+    input.writes.flatMap((w) =>
+      w.series.map((p) => ({ m: w.metricId, b: p.bucket.toISOString(), v: p.value })),
+    ),
+  );
+  const parts = JSON.stringify(
+    input.writes.flatMap((w) =>
+      w.breakdown.map((p) => ({
+        m: w.metricId,
+        b: p.bucket.toISOString(),
+        d: p.dimension,
+        dv: p.dimensionValue,
+        v: p.value,
+      })),
+    ),
+  );
+  const idList = sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  );
+  // Raw statements get text parameters: the drivers disagree on how to send a Date.
+  const start = input.window.start.toISOString();
+  const end = input.window.end.toISOString();
+  const now = input.now.toISOString();
+  await tx.execute(sql`
+    delete from ${metricValues} as mv
+    where mv.metric_id in (${idList}) and mv.bucket_start >= ${start}::timestamptz and mv.bucket_start < ${end}::timestamptz
+      and not exists (
+        select 1 from jsonb_to_recordset(${values}::jsonb) as x(m uuid, b timestamptz, v float8)
+        where x.m = mv.metric_id and x.b = mv.bucket_start)`);
+  await tx.execute(sql`
+    insert into ${metricValues} (metric_id, bucket_start, value, updated_at)
+    select x.m, x.b, x.v, ${now}::timestamptz from jsonb_to_recordset(${values}::jsonb) as x(m uuid, b timestamptz, v float8)
+    on conflict (metric_id, bucket_start) do update set value = excluded.value, updated_at = excluded.updated_at
+    where ${metricValues.value} is distinct from excluded.value`);
+  await tx.execute(sql`
+    delete from ${breakdownValues} as bv
+    where bv.metric_id in (${idList}) and bv.bucket_start >= ${start}::timestamptz and bv.bucket_start < ${end}::timestamptz
+      and not exists (
+        select 1 from jsonb_to_recordset(${parts}::jsonb) as x(m uuid, b timestamptz, d text, dv text, v float8)
+        where x.m = bv.metric_id and x.b = bv.bucket_start and x.d = bv.dimension and x.dv = bv.dimension_value)`);
+  await tx.execute(sql`
+    insert into ${breakdownValues} (metric_id, bucket_start, dimension, dimension_value, value, updated_at)
+    select x.m, x.b, x.d, x.dv, x.v, ${now}::timestamptz
+    from jsonb_to_recordset(${parts}::jsonb) as x(m uuid, b timestamptz, d text, dv text, v float8)
+    on conflict (metric_id, bucket_start, dimension, dimension_value)
+    do update set value = excluded.value, updated_at = excluded.updated_at
+    where ${breakdownValues.value} is distinct from excluded.value`);
+}
+
+/** advanceWatermark for several metrics of one interval at once. */
+export async function advanceWatermarks(
+  tx: DbOrTx,
+  input: { metricIds: readonly string[]; settledUntil: Date; nextDueAt: Date },
+): Promise<void> {
+  if (input.metricIds.length === 0) return;
+  await tx
+    .update(metrics)
+    .set({ watermark: input.settledUntil, nextDueAt: input.nextDueAt })
+    .where(
+      and(
+        inArray(metrics.id, [...input.metricIds]),
+        or(isNull(metrics.watermark), lt(metrics.watermark, input.settledUntil)),
+      ),
+    );
+}
+
 /** Replaces every breakdown value of the metric in the window (dimensions no longer defined go too). */
 export async function replaceBreakdown(
   tx: DbOrTx,
@@ -284,6 +368,20 @@ export async function recordMetricOutcome(
       ...(input.retryAt ? { nextDueAt: input.retryAt } : {}),
     })
     .where(eq(metrics.id, input.metricId));
+}
+
+/** Records a successful collection for many metrics with one statement. */
+export async function recordSuccesses(db: DbOrTx, input: { metricIds: readonly string[]; at: Date }) {
+  if (input.metricIds.length === 0) return;
+  await db
+    .update(metrics)
+    .set({
+      lastCollectedAt: input.at,
+      lastSuccessAt: input.at,
+      lastCollectionStatus: 'ok',
+      lastCollectionError: null,
+    })
+    .where(inArray(metrics.id, [...input.metricIds]));
 }
 
 export async function insertRun(db: DbOrTx, values: typeof collectionRuns.$inferInsert): Promise<RunRow> {

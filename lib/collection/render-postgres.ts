@@ -98,32 +98,75 @@ export function renderScan(scan: Scan, interval: MetricInterval, zone: string): 
 }
 
 /**
- * One grouped pass per dimension: in each bucket the top N values by row count keep their own series and the
+ * One grouped query per dimension: in each bucket the top N values by row count keep their own series and the
  * rest are aggregated together as `(other)` — computed from the rows, so distinct counts and percentiles stay
  * right. Ranking within the bucket keeps a bucket's values independent of the window it was collected in.
+ * The ranking is a narrow grouped pass of its own, joined back by (bucket, value): carrying whole rows through
+ * a materialized CTE costs far more than reading the window twice.
  */
 export function renderBreakdownScan(scan: BreakdownScan, interval: MetricInterval, zone: string): string {
+  if (scan.aggregates.every((a) => FOLD[a.aggregation] !== undefined)) {
+    return renderFoldedBreakdownScan(scan, interval, zone);
+  }
   const ts = timestampColumn(scan.factTable);
+  const bucket = bucketExpression(scan.factTable, interval, zone);
   const dimension = `coalesce(q.${quoteIdent(scan.dimension)}::text, '${NULL_VALUE}')`;
-  const aggregates = scan.aggregates.map((a) => `  ${aggregateExpression(a, 's')}`).join(',\n');
+  const aggregates = scan.aggregates.map((a) => `  ${aggregateExpression(a, 'q')}`).join(',\n');
   return [
-    'with scoped as (',
-    `select ${bucketExpression(scan.factTable, interval, zone)} as sightline_bucket,`,
-    `  ${dimension} as sightline_dimension, q.*`,
+    'with ranked as (',
+    `select ${bucket} as sightline_bucket, ${dimension} as sightline_dimension,`,
+    `  row_number() over (partition by ${bucket} order by count(*) desc, ${dimension}) as sightline_rank`,
     'from (',
     scan.factTable.sql,
     ') as q',
     `where ${windowPredicate(ts, 'q', zone)}`,
-    '), ranked as (',
-    'select sightline_bucket, sightline_dimension,',
-    '  row_number() over (partition by sightline_bucket order by count(*) desc, sightline_dimension) as sightline_rank',
-    'from scoped group by 1, 2',
+    'group by 1, 2',
     ')',
-    'select s.sightline_bucket as bucket,',
-    `  case when r.sightline_rank <= ${Math.floor(scan.topN)} then s.sightline_dimension else '${OTHER_VALUE}' end as dimension_value,`,
+    `select ${bucket} as bucket,`,
+    `  case when r.sightline_rank <= ${Math.floor(scan.topN)} then r.sightline_dimension else '${OTHER_VALUE}' end as dimension_value,`,
     aggregates,
-    'from scoped as s join ranked as r',
-    '  on r.sightline_bucket = s.sightline_bucket and r.sightline_dimension = s.sightline_dimension',
+    'from (',
+    scan.factTable.sql,
+    ') as q',
+    `join ranked as r on r.sightline_bucket = ${bucket} and r.sightline_dimension = ${dimension}`,
+    `where ${windowPredicate(ts, 'q', zone)}`,
+    'group by 1, 2',
+    'order by 1, 2',
+  ].join('\n');
+}
+
+/** How a per-value partial aggregate folds into `(other)`: only for aggregates that decompose. */
+const FOLD: Partial<Record<Aggregation, string>> = { count: 'sum', sum: 'sum', min: 'min', max: 'max' };
+
+/**
+ * The breakdown when every aggregate decomposes (count, sum, min, max): one grouped pass per (bucket, value),
+ * then the ranking and the `(other)` fold over those few rows instead of the raw rows.
+ */
+function renderFoldedBreakdownScan(scan: BreakdownScan, interval: MetricInterval, zone: string): string {
+  const ts = timestampColumn(scan.factTable);
+  const dimension = `coalesce(q.${quoteIdent(scan.dimension)}::text, '${NULL_VALUE}')`;
+  const partials = scan.aggregates.map((a) => `  ${aggregateExpression(a, 'q')}`).join(',\n');
+  const folded = scan.aggregates
+    .map((a) => `  ${FOLD[a.aggregation]}(g.${quoteIdent(a.alias)}) as ${quoteIdent(a.alias)}`)
+    .join(',\n');
+  return [
+    'with grouped as (',
+    `select ${bucketExpression(scan.factTable, interval, zone)} as sightline_bucket,`,
+    `  ${dimension} as sightline_dimension, count(*) as sightline_rows,`,
+    partials,
+    'from (',
+    scan.factTable.sql,
+    ') as q',
+    `where ${windowPredicate(ts, 'q', zone)}`,
+    'group by 1, 2',
+    '), ranked as (',
+    'select g.*, row_number() over (partition by sightline_bucket order by sightline_rows desc, sightline_dimension) as sightline_rank',
+    'from grouped as g',
+    ')',
+    'select g.sightline_bucket as bucket,',
+    `  case when g.sightline_rank <= ${Math.floor(scan.topN)} then g.sightline_dimension else '${OTHER_VALUE}' end as dimension_value,`,
+    folded,
+    'from ranked as g',
     'group by 1, 2',
     'order by 1, 2',
   ].join('\n');

@@ -262,6 +262,12 @@ for (const target of warehouseTargets({ setupSql: SETUP, teardownSql: TEARDOWN }
           reference: `select ${d} as bucket, count(distinct user_id) as value from events group by 1`,
         },
         {
+          name: 'daily completed revenue by country',
+          interval: 'day',
+          definition: single('sum', 'amount', [completed.id], ['country'], 3),
+          reference: `select ${d} as bucket, sum(amount) as value from events where status = 'completed' group by 1`,
+        },
+        {
           name: 'completion rate',
           definition: {
             kind: 'fact',
@@ -452,6 +458,35 @@ for (const target of warehouseTargets({ setupSql: SETUP, teardownSql: TEARDOWN }
       }
     });
 
+    it('folds a sum breakdown the same way: per bucket top N by rows, (other) from the rest', async () => {
+      const metric = defined.find((m) => m.name === 'daily completed revenue by country')!;
+      const rows = await handle.db
+        .select()
+        .from(breakdownValues)
+        .where(eq(breakdownValues.metricId, metric.id));
+      const expected = await warehouse.client.runSelect(
+        `with scoped as (select date_trunc('day', ts, 'UTC') as bucket, coalesce(country, '(null)') as c, amount, status
+                         from events),
+         ranked as (select bucket, c, row_number() over (partition by bucket order by count(*) desc, c) as rank
+                    from scoped group by 1, 2)
+         select s.bucket, case when r.rank <= 3 then s.c else '(other)' end as dv,
+                coalesce(sum(s.amount) filter (where s.status = 'completed'), 0) as value
+         from scoped s join ranked r using (bucket, c) group by 1, 2`,
+        [],
+        { timeoutMs: 10_000, maxRows: 1_000 },
+      );
+      expect(rows).toHaveLength(expected.rows.length);
+      for (const want of expected.rows) {
+        const got = rows.find(
+          (r) => r.bucketStart.getTime() === (want.bucket as Date).getTime() && r.dimensionValue === want.dv,
+        );
+        expect(got?.value, `${String(want.dv)} @ ${(want.bucket as Date).toISOString()}`).toBeCloseTo(
+          Number(want.value),
+          6,
+        );
+      }
+    });
+
     it('a repeated run leaves identical rows', async () => {
       const before = await snapshot();
       const report = await collectProject(deps(), {
@@ -485,7 +520,7 @@ for (const target of warehouseTargets({ setupSql: SETUP, teardownSql: TEARDOWN }
       expect(after.get('2026-01-05T23:00:00.000Z')).toBe((before.get('2026-01-05T23:00:00.000Z') ?? 0) + 2);
       expect(after.get('2026-01-06T00:00:00.000Z')).toBe(1);
       // Day metrics are not due until the day completes.
-      expect(run.details.some((m) => m.name === 'daily distinct users by country')).toBe(false);
+      expect(run.details.some((m) => m.name.startsWith('daily'))).toBe(false);
     });
 
     it('a failure while writing rolls that metric back to its previous values; the others are written', async () => {
