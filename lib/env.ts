@@ -41,9 +41,15 @@ const envSchema = z.object({
    * Seconds between the server's own collection ticks; 0 turns the in-process scheduler off (when an external
    * cron calls /api/cron/collect instead, e.g. on Vercel).
    */
-  COLLECT_EVERY_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(86_400).default(60)),
+  COLLECT_EVERY_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(86_400).default(60),
+  ),
   /** Time budget of one collection tick; what does not fit is left for the next tick. */
-  COLLECT_BUDGET_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3_600).default(50)),
+  COLLECT_BUDGET_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(3_600).default(50),
+  ),
   /** Sign-in attempts allowed per email and per client address in one minute. */
   LOGIN_RATE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(10)),
 });

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { memberships, projects, users } from '@/db/schema';
 import type { Role } from '@/lib/auth/roles';
@@ -37,4 +37,14 @@ export async function upsertMembership(
     .insert(memberships)
     .values(values)
     .onConflictDoUpdate({ target: [memberships.projectId, memberships.userId], set: { role: values.role } });
+}
+
+/** The active members of a project with their role, by name: the owner picker and the members page. */
+export async function listProjectMembers(db: DbOrTx, { projectId }: { projectId: string }) {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, role: memberships.role })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.projectId, projectId), eq(users.isActive, true)))
+    .orderBy(asc(users.name), asc(users.email));
 }

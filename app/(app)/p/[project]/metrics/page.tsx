@@ -1,5 +1,6 @@
 import { CatalogFilters } from '@/components/metrics/catalog-filters';
 import { CatalogTable } from '@/components/metrics/catalog-table';
+import { NewMetricLink } from '@/components/metrics/new-metric-link';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 import { can } from '@/lib/auth/roles';
@@ -34,6 +35,7 @@ export default async function CatalogPage({
       <PageHeader
         title="Metrics"
         description={`${total} metric${total === 1 ? '' : 's'} defined in ${ctx.project.name}.`}
+        actions={<NewMetricLink projectSlug={ctx.project.slug} role={ctx.role} />}
       />
       {total === 0 ? (
         <EmptyState title="No metrics yet">

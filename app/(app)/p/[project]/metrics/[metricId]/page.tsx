@@ -1,4 +1,5 @@
 import { AnomalyList } from '@/components/metrics/drilldown/anomaly-list';
+import { EditMetricLink } from '@/components/metrics/edit-metric-link';
 import { MetricQueries } from '@/components/metrics/metric-queries';
 import { BackfillPanel } from '@/components/runs/backfill-panel';
 import { RunList } from '@/components/runs/run-list';
@@ -56,9 +57,12 @@ export default async function MetricPage({
           projectSlug={ctx.project.slug}
           timeZone={ctx.project.timeZone}
           actions={
-            <a href={exportHref()} className={buttonClassName('secondary')} download>
-              Download CSV
-            </a>
+            <>
+              <EditMetricLink projectSlug={ctx.project.slug} metricId={metric.id} role={ctx.role} />
+              <a href={exportHref()} className={buttonClassName('secondary')} download>
+                Download CSV
+              </a>
+            </>
           }
         />
       }
