@@ -8,6 +8,7 @@ export const SERIES_COLORS = {
   previous: '#94a3b8',
   ma: '#d97706',
   trailing: '#7c3aed',
+  annotation: '#0d9488',
 } as const;
 
 export const SEVERITY_COLORS: Record<SeverityLevel, string> = {

@@ -5,6 +5,8 @@ import {
   CartesianGrid,
   ComposedChart,
   Line,
+  ReferenceArea,
+  ReferenceLine,
   Tooltip,
   XAxis,
   YAxis,
@@ -17,8 +19,10 @@ import type { ChartPoint, SeriesView } from '@/lib/series/schemas';
 import { SERIES_COLORS, SEVERITY_COLORS } from './palette';
 
 type Props = {
-  view: Pick<SeriesView, 'points' | 'interval' | 'timeZone' | 'format' | 'unit' | 'options'>;
+  view: Pick<SeriesView, 'points' | 'interval' | 'timeZone' | 'format' | 'unit' | 'options' | 'annotations'>;
   height?: number;
+  /** A bucket to point at (epoch ms), such as the anomaly a page is about. */
+  highlight?: number;
 };
 
 /** Marks flagged buckets on the value line; stored anomalies get a ring around the dot. */
@@ -48,6 +52,9 @@ function SeriesTooltip({ active, payload, view }: TooltipContentProps & { view: 
   if (view.options.trail)
     rows.push([`Trailing ${view.options.trail}`, f(point.trailing), SERIES_COLORS.trailing]);
   if (view.options.compare) rows.push(['Previous period', f(point.previous), SERIES_COLORS.previous]);
+  const notes = (view.annotations ?? []).filter(
+    (a) => point.t >= a.start && point.t <= Math.max(a.start, a.end - 1),
+  );
   return (
     <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs shadow-md dark:border-slate-700 dark:bg-slate-900">
       <p className="mb-1 font-medium">{formatBucket(point.t, view.interval, view.timeZone)}</p>
@@ -75,6 +82,14 @@ function SeriesTooltip({ active, payload, view }: TooltipContentProps & { view: 
           {point.flag} anomaly{point.stored ? ' (recorded)' : ''}
         </p>
       ) : null}
+      {notes.map((a) => (
+        <p key={`${a.start}-${a.note}`} className="mt-1 max-w-64 text-slate-600 dark:text-slate-300">
+          <span aria-hidden style={{ color: SERIES_COLORS.annotation }}>
+            ▍
+          </span>
+          {a.note}
+        </p>
+      ))}
     </div>
   );
 }
@@ -84,8 +99,10 @@ function SeriesTooltip({ active, payload, view }: TooltipContentProps & { view: 
  * A gap (null) breaks the line. The trailing window has its own axis on the right: a 7-day total of an
  * hourly count is two orders of magnitude above the hourly values.
  */
-export function SeriesChart({ view, height = 320 }: Props) {
+export function SeriesChart({ view, height = 320, highlight }: Props) {
   const { points } = view;
+  // Points sit at bucket starts: shading from half a bucket before to half a bucket after centres them.
+  const half = points.length > 1 ? ((points[1]?.t ?? 0) - (points[0]?.t ?? 0)) / 2 : 1_800_000;
   const first = points[0]?.t ?? 0;
   const last = points.at(-1)?.t ?? first;
   const { ticks, unit } = timeTicks({ start: first, end: last, timeZone: view.timeZone });
@@ -130,6 +147,41 @@ export function SeriesChart({ view, height = 320 }: Props) {
         />
       ) : null}
       <Tooltip content={(props) => <SeriesTooltip {...props} view={view} />} isAnimationActive={false} />
+      {(view.annotations ?? []).map((a) =>
+        a.end > a.start ? (
+          <ReferenceArea
+            key={`${a.start}-${a.note}`}
+            yAxisId="left"
+            x1={a.start - half}
+            x2={a.end - half}
+            ifOverflow="hidden"
+            fill={SERIES_COLORS.annotation}
+            fillOpacity={0.12}
+            stroke={SERIES_COLORS.annotation}
+            strokeOpacity={0.35}
+            label={{ value: a.note, position: 'insideTopLeft', fontSize: 11, fill: '#475569' }}
+          />
+        ) : (
+          <ReferenceLine
+            key={`${a.start}-${a.note}`}
+            yAxisId="left"
+            x={a.start}
+            ifOverflow="hidden"
+            stroke={SERIES_COLORS.annotation}
+            strokeDasharray="4 3"
+            label={{ value: a.note, position: 'insideTopLeft', fontSize: 11, fill: '#475569' }}
+          />
+        ),
+      )}
+      {highlight !== undefined ? (
+        <ReferenceLine
+          yAxisId="left"
+          x={highlight}
+          ifOverflow="hidden"
+          stroke="#64748b"
+          strokeDasharray="3 3"
+        />
+      ) : null}
       <Area
         yAxisId="left"
         dataKey="band"

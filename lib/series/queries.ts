@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { anomalies, breakdownValues, metricValues, metrics, users } from '@/db/schema';
+import { annotations, anomalies, breakdownValues, metricValues, metrics, users } from '@/db/schema';
 import { notFound } from '@/lib/errors';
 
 type Window = { start: Date; end: Date };
@@ -254,4 +254,24 @@ export async function setAnomalyAcknowledged(
     )
     .returning();
   return row ?? null;
+}
+
+/** Annotations of the metric, or of the whole project, that overlap [start, end); one without an end is a moment. */
+export async function listMetricAnnotations(
+  db: DbOrTx,
+  { projectId, metricId, start, end }: { projectId: string; metricId: string } & Window,
+) {
+  return db
+    .select({ startsAt: annotations.startsAt, endsAt: annotations.endsAt, note: annotations.note })
+    .from(annotations)
+    .where(
+      and(
+        eq(annotations.projectId, projectId),
+        or(eq(annotations.metricId, metricId), isNull(annotations.metricId)),
+        lt(annotations.startsAt, end),
+        or(gt(annotations.endsAt, start), and(isNull(annotations.endsAt), gte(annotations.startsAt, start))),
+      ),
+    )
+    .orderBy(asc(annotations.startsAt))
+    .limit(500);
 }

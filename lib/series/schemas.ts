@@ -111,6 +111,9 @@ export type SeriesMeta = {
   timeZone: string;
 };
 
+/** A note over a stretch of time on the chart ("marked expected: planned maintenance"), epoch ms, end exclusive. */
+export type SeriesAnnotation = { start: number; end: number; note: string };
+
 export type SeriesView = SeriesMeta & {
   range: ResolvedRange;
   /** Ranges offered for this interval (a day metric has no 24h view). */
@@ -131,6 +134,8 @@ export type SeriesView = SeriesMeta & {
   coverage: { start: string | null; end: string | null };
   /** True when the detector had too little history to draw a band anywhere in the range. */
   bandMissing: boolean;
+  /** Annotations of the metric (and of the whole project) that overlap the range, clipped to it. */
+  annotations?: SeriesAnnotation[];
 };
 
 export type BreakdownKey = { key: string; label: string };

@@ -12,6 +12,7 @@ import { listFactTables } from '@/lib/fact-tables/service';
 import { metricDefinitionSchema, type MetricDefinition } from '@/lib/metrics/schemas';
 import { getMetric, listCatalog, type MetricDto } from '@/lib/metrics/service';
 import { listDataSources } from '@/lib/sources/service';
+import { toChartAnnotations } from './annotations';
 import { DETECTOR_HISTORY_BUCKETS, scoreSeries } from './band';
 import { buildBreakdown, OTHER, ROLLUP_AFTER_BUCKETS, rollupBreakdown } from './breakdown';
 import { csvLine, exportFilename } from './csv';
@@ -23,6 +24,7 @@ import {
   listBreakdownRows,
   listBreakdownSeries,
   listBreakdownTotals,
+  listMetricAnnotations,
   listMetricAnomalies,
   listMetricValues,
   setAnomalyAcknowledged,
@@ -114,13 +116,19 @@ export async function getMetricSeries({ ctx, input }: Verb): Promise<SeriesView>
   let historyStart = addBuckets(range.start, interval, -lead, zone);
   if (previous && previous.start < historyStart) historyStart = previous.start;
 
-  const [stored, anomalyRows] = await Promise.all([
+  const [stored, anomalyRows, annotationRows] = await Promise.all([
     listMetricValues(ctx.db, { metricId: metric.id, start: historyStart, end: range.end }),
     listMetricAnomalies(ctx.db, {
       projectId: ctx.project.id,
       metricId: metric.id,
       window: { start: historyStart, end: range.end },
       limit: 10_000,
+    }),
+    listMetricAnnotations(ctx.db, {
+      projectId: ctx.project.id,
+      metricId: metric.id,
+      start: range.start,
+      end: range.end,
     }),
   ]);
 
@@ -194,6 +202,7 @@ export async function getMetricSeries({ ctx, input }: Verb): Promise<SeriesView>
       end: metric.watermark?.toISOString() ?? null,
     },
     bandMissing: points.every((p) => p.band === null),
+    annotations: toChartAnnotations(annotationRows, range),
   };
 }
 

@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { SignalBadge } from '@/components/metrics/signal-badge';
@@ -129,7 +130,12 @@ export function AnomalyList({
               return (
                 <tr key={a.id}>
                   <td className="whitespace-nowrap px-3 py-2">
-                    {when}
+                    <Link
+                      href={`/p/${projectSlug}/anomalies/${a.id}`}
+                      className="text-brand-700 hover:underline dark:text-brand-100"
+                    >
+                      {when}
+                    </Link>
                     {a.dimension ? (
                       <div className="text-xs text-slate-500">
                         {a.dimension} = {a.dimensionValue}

@@ -109,6 +109,9 @@ export function SeriesPanel({ view }: { view: SeriesView }) {
         {options.compare ? (
           <Swatch color={SERIES_COLORS.previous} kind="dash" label="Previous period" />
         ) : null}
+        {view.annotations?.length ? (
+          <Swatch color={SERIES_COLORS.annotation} kind="band" label="Annotation" />
+        ) : null}
       </ul>
       <figure className="mt-2" data-testid="series-chart">
         <figcaption className="sr-only">{caption}</figcaption>
