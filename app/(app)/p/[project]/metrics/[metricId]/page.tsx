@@ -1,5 +1,8 @@
 import { AnomalyList } from '@/components/metrics/drilldown/anomaly-list';
+import { HourHeatmap } from '@/components/metrics/drilldown/hour-heatmap';
 import { EditMetricLink } from '@/components/metrics/edit-metric-link';
+import { formatValue } from '@/lib/series/format';
+import { hourWeekdayHeatmap } from '@/lib/series/heatmap';
 import { MetricQueries } from '@/components/metrics/metric-queries';
 import { BackfillPanel } from '@/components/runs/backfill-panel';
 import { RunList } from '@/components/runs/run-list';
@@ -66,7 +69,17 @@ export default async function MetricPage({
           }
         />
       }
-      series={<SeriesPanel view={series} />}
+      series={
+        <div className="space-y-8">
+          <SeriesPanel view={series} />
+          {series.interval === 'hour' ? (
+            <HourHeatmap
+              heatmap={hourWeekdayHeatmap(series.points, series.timeZone)}
+              format={(v) => formatValue(v, series)}
+            />
+          ) : null}
+        </div>
+      }
       breakdowns={
         <BreakdownPanel
           view={breakdowns}
