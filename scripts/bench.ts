@@ -5,6 +5,7 @@
 const BENCHMARKS: Record<string, () => Promise<{ main: (args: string[]) => Promise<void> }>> = {
   detect: () => import('./bench/detect'),
   collect: () => import('./bench/collect'),
+  read: () => import('./bench/read'),
 };
 
 const [benchmark, ...args] = process.argv.slice(2);

@@ -4,8 +4,9 @@
  */
 import { requireRole, type ServiceContext } from '@/lib/context';
 import { parseInput } from '@/lib/errors';
-import { listCatalogSeriesRows } from './queries';
-import { SPARKLINE_BUCKETS, summarizeRecent } from './recent';
+import type { MetricInterval } from '@/lib/metrics/schemas';
+import { listCatalogSeries } from './catalog-queries';
+import { recentBuckets, SPARKLINE_BUCKETS, summarizeRecent } from './recent';
 import { catalogValuesInputSchema, type CatalogValues } from './schemas';
 
 /** Per metric id of the project; ids of other projects are simply absent from the result. */
@@ -18,40 +19,45 @@ export async function listCatalogValues({
 }): Promise<Record<string, CatalogValues>> {
   requireRole(ctx, 'viewer');
   const { metricIds } = parseInput(catalogValuesInputSchema, input);
-  const rows = await listCatalogSeriesRows(ctx.db, {
+  const rows = await listCatalogSeries(ctx.db, {
     projectId: ctx.project.id,
     metricIds: [...new Set(metricIds)],
     limit: SPARKLINE_BUCKETS,
   });
 
-  const byMetric = new Map<
-    string,
-    { head: (typeof rows)[number]; points: { t: number; value: number | null }[] }
-  >();
-  for (const row of rows) {
-    let entry = byMetric.get(row.metricId);
-    if (!entry) byMetric.set(row.metricId, (entry = { head: row, points: [] }));
-    if (row.bucketStart) entry.points.push({ t: row.bucketStart.getTime(), value: row.value });
-  }
+  // Metrics collected by the same ticks share a watermark, so their sparkline buckets are listed once.
+  const bucketsByWatermark = new Map<string, Date[]>();
+  const bucketsOf = (watermark: Date, interval: MetricInterval) => {
+    const key = `${interval}|${watermark.getTime()}`;
+    let buckets = bucketsByWatermark.get(key);
+    if (!buckets) {
+      buckets = recentBuckets({ watermark, interval, timeZone: ctx.project.timeZone });
+      bucketsByWatermark.set(key, buckets);
+    }
+    return buckets;
+  };
 
   const result: Record<string, CatalogValues> = {};
-  for (const [metricId, { head, points }] of byMetric) {
+  for (const row of rows) {
+    const times = row.times ?? [];
+    const values = row.values ?? [];
     const recent = summarizeRecent({
-      stored: points,
-      watermark: head.watermark,
-      interval: head.interval,
-      valueKind: head.valueKind,
+      stored: times.map((t, i) => ({ t: Number(t), value: values[i] ?? null })),
+      watermark: row.watermark,
+      interval: row.interval,
+      valueKind: row.valueKind,
       timeZone: ctx.project.timeZone,
+      buckets: row.watermark ? bucketsOf(row.watermark, row.interval) : undefined,
     });
-    result[metricId] = {
+    result[row.metricId] = {
       latest: recent.latest,
       latestBucket: recent.latestBucket?.toISOString() ?? null,
       previous: recent.previous,
       deltaPct: recent.deltaPct,
       sparkline: recent.sparkline,
-      signal: head.signal ?? null,
-      direction: head.direction,
-      valueKind: head.valueKind,
+      signal: row.signal ?? null,
+      direction: row.direction,
+      valueKind: row.valueKind,
     };
   }
   return result;

@@ -5,8 +5,9 @@
  */
 import { TZDate } from '@date-fns/tz';
 import { addDays, addHours, addYears } from 'date-fns';
-import { addBuckets, bucketFloor, listBuckets } from '@/lib/collection/buckets';
+import { addBuckets, bucketFloor } from '@/lib/collection/buckets';
 import type { MetricInterval } from '@/lib/metrics/schemas';
+import { listBucketStarts } from './bucket-list';
 import { toDateInput } from './format';
 import {
   MAX_RANGE_BUCKETS,
@@ -69,7 +70,7 @@ function localMidnight(date: string, zone: string): Date {
 
 function presetRange(preset: RangePreset, end: Date, interval: MetricInterval, zone: string): Range {
   const start = bucketFloor(presetStart(preset, end, zone), interval, zone);
-  return { key: preset, start, end, buckets: listBuckets({ start, end }, interval, zone) };
+  return { key: preset, start, end, buckets: listBucketStarts({ start, end }, interval, zone) };
 }
 
 function customRange(
@@ -83,7 +84,7 @@ function customRange(
   const end = dayAfter.getTime() < currentEnd.getTime() ? dayAfter : currentEnd;
   if (start.getTime() >= end.getTime()) return null;
   if ((end.getTime() - start.getTime()) / APPROX_BUCKET_MS[interval] > MAX_RANGE_BUCKETS) return null;
-  const buckets = listBuckets({ start, end }, interval, zone);
+  const buckets = listBucketStarts({ start, end }, interval, zone);
   if (buckets.length === 0 || buckets.length > MAX_RANGE_BUCKETS) return null;
   return { key: 'custom', start, end, buckets };
 }
@@ -112,7 +113,7 @@ export function resolveRange(
 export function previousPeriod(range: Range, interval: MetricInterval, timeZone: string): Range {
   const n = range.buckets.length;
   const start = addBuckets(range.start, interval, -n, timeZone);
-  const buckets = listBuckets({ start, end: range.start }, interval, timeZone).slice(-n);
+  const buckets = listBucketStarts({ start, end: range.start }, interval, timeZone).slice(-n);
   return { key: range.key, start: buckets[0] ?? start, end: range.start, buckets };
 }
 

@@ -2,8 +2,9 @@
  * The catalog's view of one metric's recent values: the last N settled buckets ending at the watermark,
  * densified, with the latest value, the bucket before it and the change between them. Pure.
  */
-import { addBuckets, bucketFloor, listBuckets } from '@/lib/collection/buckets';
+import { addBuckets, bucketFloor } from '@/lib/collection/buckets';
 import type { MetricInterval, ValueKind } from '@/lib/metrics/schemas';
+import { listBucketStarts } from './bucket-list';
 import { densify, type SeriesPoint } from './densify';
 import { deltaPct } from './transforms';
 
@@ -17,6 +18,23 @@ export type RecentValues = {
   sparkline: SeriesPoint[];
 };
 
+/** The last `count` settled buckets before the watermark, oldest first. */
+export function recentBuckets({
+  watermark,
+  interval,
+  timeZone,
+  count = SPARKLINE_BUCKETS,
+}: {
+  watermark: Date;
+  interval: MetricInterval;
+  timeZone: string;
+  count?: number;
+}): Date[] {
+  const last = bucketFloor(new Date(watermark.getTime() - 1), interval, timeZone);
+  const start = addBuckets(last, interval, -(count - 1), timeZone);
+  return listBucketStarts({ start, end: addBuckets(last, interval, 1, timeZone) }, interval, timeZone);
+}
+
 export function summarizeRecent({
   stored,
   watermark,
@@ -24,6 +42,7 @@ export function summarizeRecent({
   valueKind,
   timeZone,
   count = SPARKLINE_BUCKETS,
+  buckets: known,
 }: {
   /** The latest stored values before the watermark, at most `count` of them. */
   stored: readonly SeriesPoint[];
@@ -33,11 +52,12 @@ export function summarizeRecent({
   valueKind: ValueKind;
   timeZone: string;
   count?: number;
+  /** `recentBuckets` for this watermark, when the caller already has them (metrics often share a watermark). */
+  buckets?: readonly Date[];
 }): RecentValues {
   if (!watermark) return { latest: null, latestBucket: null, previous: null, deltaPct: null, sparkline: [] };
-  const last = bucketFloor(new Date(watermark.getTime() - 1), interval, timeZone);
-  const start = addBuckets(last, interval, -(count - 1), timeZone);
-  const buckets = listBuckets({ start, end: addBuckets(last, interval, 1, timeZone) }, interval, timeZone);
+  const buckets = known ?? recentBuckets({ watermark, interval, timeZone, count });
+  const last = buckets.at(-1) as Date;
   // Fewer rows than asked for means these are all the metric has: before the first one nothing was collected.
   const first = stored.length < count && stored.length > 0 ? Math.min(...stored.map((p) => p.t)) : null;
   const sparkline = densify({ buckets, stored, valueKind, coverage: { start: first, end: null } });

@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, addHours, addWeeks } from 'date-fns';
 import { describe, expect, it } from 'vitest';
 import { addBuckets, bucketFloor, chunkWindow, listBuckets } from '@/lib/collection/buckets';
 import { backfillWindow, DEFAULT_POLICY, tickWindow } from '@/lib/collection/windows';
@@ -91,5 +93,30 @@ describe('collection windows', () => {
         zone: 'UTC',
       }),
     ).toBeNull();
+  });
+});
+
+describe('bucket arithmetic shortcuts', () => {
+  it('lists the same buckets as calendar arithmetic: hours in any zone, days and weeks in UTC', () => {
+    const calendar = { hour: addHours, day: addDays, week: addWeeks } as const;
+    const cases = [
+      ...['UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'].map((zone) => ({
+        zone,
+        interval: 'hour' as const,
+      })),
+      { zone: 'UTC', interval: 'day' as const },
+      { zone: 'UTC', interval: 'week' as const },
+    ];
+    for (const { zone, interval } of cases) {
+      const start = bucketFloor(new Date('2026-03-01T00:00:00Z'), interval, zone);
+      const fast = listBuckets({ start, end: new Date('2026-04-15T00:00:00Z') }, interval, zone);
+      const slow = fast.map(
+        (_, i) => new Date(calendar[interval](new TZDate(start.getTime(), zone), i).getTime()),
+      );
+      expect(
+        fast.map((d) => d.toISOString()),
+        `${zone} ${interval}`,
+      ).toEqual(slow.map((d) => d.toISOString()));
+    }
   });
 });
