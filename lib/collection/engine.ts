@@ -37,7 +37,6 @@ import {
   getProject,
   getRunById,
   insertRun,
-  listInputMetrics,
   listProjectsWithDueMetrics,
   loadDataSources,
   loadFactTables,
@@ -913,12 +912,6 @@ async function computeComposition(ctx: RunContext, state: MetricState): Promise<
   );
   await writeWindow(ctx, state, window, series, []);
   if (state.status === 'pending') state.status = 'ok';
-}
-
-/** Composition inputs, for callers that add a composition's inputs to a manual run. */
-export async function inputsOf(db: Db, metricIds: readonly string[]): Promise<string[]> {
-  const rows = await listInputMetrics(db, metricIds);
-  return rows.map((r) => r.inputMetricId).filter((id): id is string => id !== null);
 }
 
 /** Anomaly detection over what this run wrote; a failure there is logged and never fails the collection. */

@@ -2,11 +2,11 @@
  * Collection in this process, for `npm run collect` and `npm run demo`: the same engine as the cron route,
  * with progress printed per fact table and an outcome the caller turns into an exit code.
  */
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { metrics, projects } from '@/db/schema';
 import { collectProject, type EngineDeps, type ProgressEvent, type RunReport } from './engine';
-import { listProjectsWithDueMetrics, type ProjectRow } from './queries';
+import { listActiveMetricIds, listProjectsWithDueMetrics, type ProjectRow } from './queries';
 
 export type LocalCollectOptions = {
   /** Project slug; all projects with due metrics when omitted. */
@@ -80,7 +80,8 @@ async function resolveTargets(
     if (options.backfill || options.force) {
       const all = await db.select().from(projects);
       const result = [];
-      for (const project of all) result.push({ project, metricIds: await activeMetricIds(db, project.id) });
+      for (const project of all)
+        result.push({ project, metricIds: await listActiveMetricIds(db, { projectId: project.id }) });
       return result.filter((t) => t.metricIds.length > 0);
     }
     return (await listProjectsWithDueMetrics(db, new Date())).map((project) => ({ project }));
@@ -89,7 +90,7 @@ async function resolveTargets(
   if (!project) throw new LocalCollectError(`No project "${options.project}".`);
   if (!options.metrics?.length) {
     if (options.backfill || options.force)
-      return [{ project, metricIds: await activeMetricIds(db, project.id) }];
+      return [{ project, metricIds: await listActiveMetricIds(db, { projectId: project.id }) }];
     return [{ project }];
   }
   const rows = await db
@@ -105,12 +106,4 @@ async function resolveTargets(
     return match.id;
   });
   return [{ project, metricIds: ids }];
-}
-
-async function activeMetricIds(db: Db, projectId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: metrics.id })
-    .from(metrics)
-    .where(and(eq(metrics.projectId, projectId), inArray(metrics.lifecycle, ['active'])));
-  return rows.map((r) => r.id);
 }

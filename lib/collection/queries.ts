@@ -8,7 +8,6 @@ import {
   collectionRuns,
   dataSources,
   factTables,
-  metricDependencies,
   metrics,
   metricValues,
   projects,
@@ -163,15 +162,6 @@ export async function readSeries(
     );
   for (const row of rows) bySeries.get(row.metricId)?.set(row.bucketStart.getTime(), row.value);
   return bySeries;
-}
-
-/** Input metric ids of compositions, from the dependency rows. */
-export async function listInputMetrics(db: DbOrTx, metricIds: readonly string[]) {
-  if (metricIds.length === 0) return [];
-  return db
-    .select({ metricId: metricDependencies.metricId, inputMetricId: metricDependencies.inputMetricId })
-    .from(metricDependencies)
-    .where(inArray(metricDependencies.metricId, [...metricIds]));
 }
 
 /**
