@@ -1,12 +1,9 @@
 import type { MetricQuery } from '@/lib/collection/service';
 
-/** The SQL collection runs for a metric, as it runs; `{{start}}` and `{{end}}` are each window's bounds. */
+/** The SQL collection runs for a metric (its page gives the section its heading), as it runs; `{{start}}` and `{{end}}` are each window's bounds. */
 export function MetricQueries({ queries }: { queries: MetricQuery[] }) {
   return (
-    <section aria-labelledby="metric-sql-heading" className="space-y-3">
-      <h2 id="metric-sql-heading" className="text-lg font-semibold">
-        SQL that runs
-      </h2>
+    <div className="space-y-3">
       {queries.length === 0 ? (
         <p className="text-sm text-slate-600 dark:text-slate-400">
           Computed from its input metrics&apos; stored series; nothing runs in the warehouse.
@@ -32,6 +29,6 @@ export function MetricQueries({ queries }: { queries: MetricQuery[] }) {
           ))}
         </>
       )}
-    </section>
+    </div>
   );
 }

@@ -55,9 +55,9 @@ export function BackfillPanel({ projectSlug, metricId }: { projectSlug: string; 
 
   return (
     <section aria-labelledby="backfill-heading" id="backfill" className="space-y-3">
-      <h2 id="backfill-heading" className="text-lg font-semibold">
+      <h3 id="backfill-heading" className="text-base font-semibold">
         Recompute history
-      </h2>
+      </h3>
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Rebuilds every bucket from the first day through the last (UTC), for example after the definition
         changed or late data arrived.

@@ -102,18 +102,13 @@ export default async function MetricPage({
       runningSql={<MetricQueries queries={queries} />}
       collectionHistory={
         <div className="space-y-6">
-          <section aria-labelledby="history-heading" className="space-y-3">
-            <h2 id="history-heading" className="text-lg font-semibold">
-              Collection history
-            </h2>
-            {runs.length === 0 ? (
-              <p className="text-sm text-slate-600 dark:text-slate-400">
-                No run has collected this metric yet.
-              </p>
-            ) : (
-              <RunList runs={runs} projectSlug={ctx.project.slug} />
-            )}
-          </section>
+          {runs.length === 0 ? (
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              No run has collected this metric yet.
+            </p>
+          ) : (
+            <RunList runs={runs} projectSlug={ctx.project.slug} />
+          )}
           {can(ctx.role, 'runCollection') && metric.lifecycle !== 'archived' ? (
             <BackfillPanel projectSlug={ctx.project.slug} metricId={metric.id} />
           ) : null}
