@@ -34,6 +34,7 @@ import { insertProject } from '@/lib/projects/queries';
 import { insertDataSource } from '@/lib/sources/queries';
 import { PostgresWarehouseClient, type PostgresConnection } from '@/lib/warehouse/clients/postgres';
 import type { QueryLimits, QueryResult, WarehouseClient } from '@/lib/warehouse/types';
+import { positiveFlag } from './flags';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DAYS = 60;
@@ -259,15 +260,7 @@ class TimedClient implements WarehouseClient {
 
 function parseFlags(args: string[]): Flags {
   const smoke = args.includes('--smoke');
-  const read = (name: string, fallback: number): number => {
-    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-    if (i < 0) return fallback;
-    const arg = args[i] as string;
-    const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
-    const value = Number(String(raw).replaceAll('_', ''));
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive whole number.`);
-    return value;
-  };
+  const read = (name: string, fallback: number) => positiveFlag(args, name, fallback);
   return {
     smoke,
     rows: read('rows', smoke ? 20_000 : 1_000_000),

@@ -25,6 +25,7 @@ import { listCatalog } from '@/lib/metrics/service';
 import { valueKindOf } from '@/lib/metrics/value-kind';
 import { insertProject, upsertUser } from '@/lib/projects/queries';
 import { insertDataSource } from '@/lib/sources/queries';
+import { positiveFlag } from './flags';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The newest settled bucket ends here; the clock sits half an hour into the bucket in progress. */
@@ -42,15 +43,7 @@ type Flags = { smoke: boolean; metrics: number; runs: number; explain: boolean }
 
 function parseFlags(args: string[]): Flags {
   const smoke = args.includes('--smoke');
-  const read = (name: string, fallback: number): number => {
-    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-    if (i < 0) return fallback;
-    const arg = args[i] as string;
-    const raw = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
-    const value = Number(String(raw).replaceAll('_', ''));
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive whole number.`);
-    return value;
-  };
+  const read = (name: string, fallback: number) => positiveFlag(args, name, fallback);
   return {
     smoke,
     metrics: read('metrics', smoke ? 100 : 1_000),
