@@ -6,46 +6,6 @@ import { notFound } from '@/lib/errors';
 
 type Window = { start: Date; end: Date };
 
-/**
- * The catalog's series columns for many metrics in one statement: per metric the latest `limit` settled values
- * (a LATERAL subquery walking the (metric_id, bucket_start) key backwards) and the highest severity among its
- * active anomalies. One row per returned value; a metric with no value still gets one row with nulls.
- */
-export async function listCatalogSeriesRows(
-  db: DbOrTx,
-  { projectId, metricIds, limit }: { projectId: string; metricIds: readonly string[]; limit: number },
-) {
-  if (metricIds.length === 0) return [];
-  const recent = db
-    .select({ bucketStart: metricValues.bucketStart, value: metricValues.value })
-    .from(metricValues)
-    .where(and(eq(metricValues.metricId, metrics.id), lt(metricValues.bucketStart, metrics.watermark)))
-    .orderBy(desc(metricValues.bucketStart))
-    .limit(limit)
-    .as('recent');
-  const signal = db
-    .select({ severity: sql<'low' | 'medium' | 'high' | null>`max(${anomalies.severity})`.as('severity') })
-    .from(anomalies)
-    .where(and(eq(anomalies.metricId, metrics.id), eq(anomalies.status, 'active')))
-    .as('signal');
-  return db
-    .select({
-      metricId: metrics.id,
-      interval: metrics.interval,
-      valueKind: metrics.valueKind,
-      direction: metrics.direction,
-      watermark: metrics.watermark,
-      bucketStart: recent.bucketStart,
-      value: recent.value,
-      signal: signal.severity,
-    })
-    .from(metrics)
-    .leftJoinLateral(recent, sql`true`)
-    .leftJoinLateral(signal, sql`true`)
-    .where(and(eq(metrics.projectId, projectId), inArray(metrics.id, [...metricIds])))
-    .orderBy(asc(metrics.id), asc(recent.bucketStart));
-}
-
 /** What reading a metric's series needs to know about it, or NotFound for an id outside the project. */
 export async function getSeriesMetricInProject(
   db: DbOrTx,
