@@ -1,6 +1,6 @@
 import { expect, test, type Request } from '@playwright/test';
 import { DEMO_DATA_SOURCE, DEMO_PROJECT } from '../../db/seed/demo-catalog';
-import { signInThroughForm } from './fixtures';
+import { replayServerAction, signInThroughForm } from './fixtures';
 import { FactTableFormPage, factTablesPath } from './pages/fact-table-form';
 
 // The e2e data directory outlives a run: everything created here gets a name of its own.
@@ -138,16 +138,7 @@ test('a viewer reads fact tables without edit controls, and the server refuses t
   await editor.close();
 
   await signInThroughForm(page, 'viewer');
-  const response = await page.request.post(request.url(), {
-    headers: {
-      'next-action': request.headers()['next-action'] ?? '',
-      'content-type': request.headers()['content-type'] ?? 'text/plain;charset=UTF-8',
-      accept: 'text/x-component',
-      origin: new URL(request.url()).origin,
-    },
-    data: body,
-  });
-  const text = await response.text();
+  const text = await replayServerAction(page, request);
   expect(text).toContain('"code":"forbidden"');
   expect(text).toContain('needs the editor role');
 

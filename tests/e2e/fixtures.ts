@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page, type Request } from '@playwright/test';
 import { DEMO_PASSWORD, DEMO_PROJECT, DEMO_USERS } from '../../db/seed/demo-catalog';
 
 export type DemoRole = (typeof DEMO_USERS)[number]['role'];
@@ -27,4 +27,21 @@ export async function postCredentials(request: APIRequestContext, fields: Record
   return request.post('/api/auth/callback/credentials', {
     form: { csrfToken, json: 'true', callbackUrl: '/', ...fields },
   });
+}
+
+/**
+ * Sends a server-action request captured from another user's page again, with this page's session: what a user
+ * who copies someone else's request would get back (the action's RSC payload, as text).
+ */
+export async function replayServerAction(page: Page, captured: Request): Promise<string> {
+  const response = await page.request.post(captured.url(), {
+    headers: {
+      'next-action': captured.headers()['next-action'] ?? '',
+      'content-type': captured.headers()['content-type'] ?? 'text/plain;charset=UTF-8',
+      accept: 'text/x-component',
+      origin: new URL(captured.url()).origin,
+    },
+    data: captured.postData() ?? '',
+  });
+  return response.text();
 }

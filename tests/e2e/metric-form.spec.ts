@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
-import { catalogPath, signInThroughForm } from './fixtures';
+import { catalogPath, replayServerAction, signInThroughForm } from './fixtures';
 import { MetricFormPage, metricsPath } from './pages/metric-form';
 
 // The e2e data directory outlives a run: everything created here gets a name of its own.
@@ -199,16 +199,7 @@ test('a viewer gets no metric form, and the server refuses a replayed create', a
   await editor.close();
 
   await signInThroughForm(page, 'viewer');
-  const response = await page.request.post(request.url(), {
-    headers: {
-      'next-action': request.headers()['next-action'] ?? '',
-      'content-type': request.headers()['content-type'] ?? 'text/plain;charset=UTF-8',
-      accept: 'text/x-component',
-      origin: new URL(request.url()).origin,
-    },
-    data: body,
-  });
-  const text = await response.text();
+  const text = await replayServerAction(page, request);
   expect(text).toContain('"code":"forbidden"');
   expect(text).toContain('needs the editor role');
 
