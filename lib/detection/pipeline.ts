@@ -4,8 +4,14 @@
  * Anomalies are upserted per (metric, bucket, dimension, value), so a repeated run adds nothing; an active
  * anomaly resolves when its series is back inside the band; whole-metric anomalies say which segments explain
  * the move.
+ *
+ * The whole-metric series' expected band and score are stored on its rows (metric_values), for every bucket from
+ * the start of the written window to the newest stored one: a causal detector changes every later bucket when
+ * earlier values change, so a backfill of older history rewrites the band after it too, while a tick rewrites
+ * only the buckets it collected. Anomalies are decided for the written window only. `rescoreBand` rewrites the
+ * band alone when what the detector is told changes without new values (sensitivity, "expected" marks).
  */
-import type { Db } from '@/db/client';
+import type { Db, DbOrTx } from '@/db/client';
 import { addBuckets, listBuckets, type Window } from '@/lib/collection/buckets';
 import { log } from '@/lib/log';
 import {
@@ -17,15 +23,19 @@ import {
   type Scored,
   type ValueKind,
 } from '@/lib/anomalies/detect';
+import { toStoredBand } from '@/lib/series/band';
 import {
   deleteUnreviewedAnomalies,
   listAnomaliesSince,
+  listExpectedEventBuckets,
   loadMetrics,
   readBreakdownSeries,
   readMetricSeries,
   resolveSeriesBefore,
   upsertAnomalies,
+  writeBands,
   type AnomalyWrite,
+  type BandWrite,
 } from './queries';
 
 /** Buckets of history each score looks back over: enough for weekly seasonality and a robust baseline. */
@@ -38,7 +48,80 @@ export type DetectionReport = { anomaliesWritten: number; resolved: number; metr
 
 type SeriesKey = { dimension: string; dimensionValue: string };
 
-type ScoredSeries = SeriesKey & { buckets: Date[]; values: (number | null)[]; scored: Scored[] };
+type StoredPoint = { bucket: Date; value: number | null };
+
+type ScoredSeries = SeriesKey & {
+  buckets: Date[];
+  values: (number | null)[];
+  /** Which buckets have a stored row (the rest are gaps densified for the detector). */
+  stored: boolean[];
+  scored: Scored[];
+};
+
+type ScoreOptions = {
+  interval: Interval;
+  valueKind: ValueKind;
+  sensitivity: number;
+  zone: string;
+  /** Buckets are scored up to here (exclusive). */
+  end: Date;
+  /** Epoch ms of buckets marked as expected events: scored, never learned from. */
+  excluded: (t: number) => boolean;
+};
+
+/**
+ * Scores one stored series from its first stored bucket on (before it the metric did not exist, which is not a
+ * run of zeros); missing buckets read as a count's 0 or a fractional gap, as on the chart.
+ */
+function scoreStored(
+  key: SeriesKey,
+  stored: readonly StoredPoint[],
+  opts: ScoreOptions,
+): ScoredSeries | null {
+  const first = stored[0];
+  if (!first) return null;
+  const buckets = listBuckets({ start: first.bucket, end: opts.end }, opts.interval, opts.zone);
+  const byBucket = new Map(stored.map((s) => [s.bucket.getTime(), s.value]));
+  const present = buckets.map((b) => byBucket.has(b.getTime()));
+  const values = buckets.map((b, i) => {
+    if (present[i]) return byBucket.get(b.getTime()) ?? null;
+    return opts.valueKind === 'count' ? 0 : null;
+  });
+  const points: Point[] = buckets.map((b, i) => ({ t: b.getTime(), value: values[i] ?? null }));
+  const scored = detectSeries(points, {
+    valueKind: opts.valueKind,
+    interval: opts.interval,
+    sensitivity: opts.sensitivity,
+    excluded: (i) => opts.excluded(points[i]?.t ?? NaN),
+  });
+  return { ...key, buckets, values, stored: present, scored };
+}
+
+/** The stored band of every stored bucket of `series` from `from` on (null: all of them). */
+function bandsFrom(metricId: string, series: ScoredSeries, from: Date | null): BandWrite {
+  const buckets: Date[] = [];
+  const expected: (number | null)[] = [];
+  const lower: (number | null)[] = [];
+  const upper: (number | null)[] = [];
+  const score: (number | null)[] = [];
+  series.buckets.forEach((bucket, i) => {
+    if (!series.stored[i] || (from && bucket.getTime() < from.getTime())) return;
+    const band = toStoredBand(series.scored[i] as Scored);
+    buckets.push(bucket);
+    expected.push(band.expected);
+    lower.push(band.lower);
+    upper.push(band.upper);
+    score.push(band.score);
+  });
+  return { metricId, buckets, expected, lower, upper, score };
+}
+
+/** A bucket after the newest stored one, or `end` when that is later. */
+function seriesEnd(stored: readonly StoredPoint[], end: Date, interval: Interval, zone: string): Date {
+  const last = stored.at(-1);
+  if (!last || last.bucket.getTime() < end.getTime()) return end;
+  return addBuckets(last.bucket, interval, 1, zone);
+}
 
 function isAnomalous(s: Scored): boolean {
   return (
@@ -112,34 +195,26 @@ async function detectMetric(
       .filter((a) => a.expectedEvent)
       .map((a) => `${a.dimension}|${a.dimensionValue}|${a.bucketStart.getTime()}`),
   );
-  const score = (key: SeriesKey, stored: { bucket: Date; value: number | null }[]): ScoredSeries | null => {
-    if (stored.length === 0) return null;
-    // From the first stored bucket on: before it the metric did not exist, which is not a run of zeros.
-    const first = stored[0] as { bucket: Date };
-    const buckets = listBuckets({ start: first.bucket, end: history.end }, interval, zone);
-    const byBucket = new Map(stored.map((s) => [s.bucket.getTime(), s.value]));
-    const values = buckets.map((b) => {
-      const ms = b.getTime();
-      if (byBucket.has(ms)) return byBucket.get(ms) ?? null;
-      return input.valueKind === 'count' ? 0 : null;
-    });
-    const points: Point[] = buckets.map((b, i) => ({ t: b.getTime(), value: values[i] ?? null }));
-    const scored = detectSeries(points, {
-      valueKind: input.valueKind,
-      interval,
-      sensitivity: input.sensitivity,
-      excluded: (i) => expectedEvents.has(`${key.dimension}|${key.dimensionValue}|${points[i]?.t}`),
-    });
-    return { ...key, buckets, values, scored };
-  };
+  const options = (end: Date, key: SeriesKey): ScoreOptions => ({
+    interval,
+    valueKind: input.valueKind,
+    sensitivity: input.sensitivity,
+    zone,
+    end,
+    excluded: (t) => expectedEvents.has(`${key.dimension}|${key.dimensionValue}|${t}`),
+  });
 
-  const total = score(
-    { dimension: '', dimensionValue: '' },
-    await readMetricSeries(db, { metricId: input.metricId, window: history }),
+  // The whole metric is read to its newest bucket: the band after the window changes with it (see above).
+  const totalRows = await readMetricSeries(db, { metricId: input.metricId, start: history.start, end: null });
+  const wholeKey = { dimension: '', dimensionValue: '' };
+  const total = scoreStored(
+    wholeKey,
+    totalRows,
+    options(seriesEnd(totalRows, history.end, interval, zone), wholeKey),
   );
   const parts: ScoredSeries[] = [];
   const breakdownRows = await readBreakdownSeries(db, { metricId: input.metricId, window: history });
-  const grouped = new Map<string, { key: SeriesKey; rows: { bucket: Date; value: number | null }[] }>();
+  const grouped = new Map<string, { key: SeriesKey; rows: StoredPoint[] }>();
   for (const row of breakdownRows) {
     const id = `${row.dimension}|${row.dimensionValue}`;
     let group = grouped.get(id);
@@ -152,7 +227,7 @@ async function detectMetric(
   for (const { key, rows } of grouped.values()) {
     // Only values still present in the written window are scored; a segment that vanished has nothing new.
     if (!rows.some((r) => r.bucket.getTime() >= window.start.getTime())) continue;
-    const scored = score(key, rows);
+    const scored = scoreStored(key, rows, options(history.end, key));
     if (scored) parts.push(scored);
   }
 
@@ -163,7 +238,7 @@ async function detectMetric(
     const seriesId = `${series.dimension}|${series.dimensionValue}`;
     series.buckets.forEach((bucket, i) => {
       const ms = bucket.getTime();
-      if (ms < window.start.getTime()) return;
+      if (ms < window.start.getTime() || ms >= window.end.getTime()) return;
       const s = series.scored[i] as Scored;
       if (!isAnomalous(s)) {
         normalInWindow.add(`${seriesId}|${ms}`);
@@ -198,6 +273,7 @@ async function detectMetric(
       tx,
       stale.map((a) => a.id),
     );
+    if (total) await writeBands(tx, bandsFrom(input.metricId, total, window.start));
     let resolved = 0;
     for (const [seriesId, normalAt] of latestNormal) {
       const [dimension = '', dimensionValue = ''] = seriesId.split('|');
@@ -211,6 +287,40 @@ async function detectMetric(
     }
     return { anomaliesWritten, resolved };
   });
+}
+
+/**
+ * Re-scores a metric's whole series and rewrites its stored band from `from` on (null: all of it), for when what
+ * the detector is told changed but the values did not: a new sensitivity, a bucket marked (or no longer marked) as
+ * an expected event. Anomalies stay as they are, as they do for history a collection run re-reads. Runs in the
+ * caller's transaction; returns how many rows changed.
+ */
+export async function rescoreBand(
+  db: DbOrTx,
+  input: { projectId: string; metricId: string; zone: string; from: Date | null },
+): Promise<number> {
+  const [metric] = await loadMetrics(db, { projectId: input.projectId, ids: [input.metricId] });
+  if (!metric) return 0;
+  const { interval } = metric;
+  const { zone } = input;
+  const start = input.from ? addBuckets(input.from, interval, -DETECTION_HISTORY[interval], zone) : null;
+  const [rows, marked] = await Promise.all([
+    readMetricSeries(db, { metricId: metric.id, start, end: null }),
+    listExpectedEventBuckets(db, { metricId: metric.id, since: start }),
+  ]);
+  const excluded = new Set(marked.map((b) => b.getTime()));
+  const last = rows.at(-1);
+  if (!last) return 0;
+  const series = scoreStored({ dimension: '', dimensionValue: '' }, rows, {
+    interval,
+    valueKind: metric.valueKind,
+    sensitivity: metric.sensitivity,
+    zone,
+    end: addBuckets(last.bucket, interval, 1, zone),
+    excluded: (t) => excluded.has(t),
+  });
+  if (!series) return 0;
+  return writeBands(db, bandsFrom(metric.id, series, input.from));
 }
 
 /**

@@ -2,10 +2,12 @@
  * Triage verbs: acknowledge an anomaly, mark it as an expected event (a launch, an outage everybody knows
  * about) or take that mark back, each for one anomaly or for its whole incident at once. Marking expected also
  * annotates the metric's chart, one annotation per bucket, in the same transaction; detection then keeps those
- * buckets out of the baseline. Every changed anomaly gets its own audit entry.
+ * buckets out of the baseline, and the metric's stored band is scored again from the first changed bucket on.
+ * Every changed anomaly gets its own audit entry.
  */
 import { emitAudit } from '@/lib/audit/service';
 import { actorUserId, requireRole, withTransaction, type ServiceContext } from '@/lib/context';
+import { rescoreBand } from '@/lib/detection/pipeline';
 import { conflict, parseInput } from '@/lib/errors';
 import {
   deleteAnnotationsExactly,
@@ -31,6 +33,27 @@ async function targetsOf(
 ): Promise<InboxRow[]> {
   const anchor = await getInboxAnomalyInProject(ctx.db, { projectId: ctx.project.id, anomalyId });
   return incident ? loadIncidentRows(ctx, anchor) : [anchor];
+}
+
+/**
+ * A whole-metric bucket marked (or no longer marked) expected changes what the detector learns from it on: the
+ * stored band of each such metric is scored again from its first changed bucket.
+ */
+async function rescoreMarked(ctx: ServiceContext, rows: readonly InboxRow[]): Promise<void> {
+  const from = new Map<string, Date>();
+  for (const row of rows) {
+    if (row.dimension !== '') continue;
+    const earliest = from.get(row.metricId);
+    if (!earliest || row.bucketStart < earliest) from.set(row.metricId, row.bucketStart);
+  }
+  for (const [metricId, bucket] of from) {
+    await rescoreBand(ctx.db, {
+      projectId: ctx.project.id,
+      metricId,
+      zone: ctx.project.timeZone,
+      from: bucket,
+    });
+  }
 }
 
 function auditMetadata(row: InboxRow, incidentOf: string | null) {
@@ -105,6 +128,7 @@ export async function markExpected({ ctx, input }: Verb): Promise<TriageResult> 
     );
     if (changed.size === 0) throw conflict(done);
     const marked = rows.filter((r) => changed.has(r.id));
+    await rescoreMarked(tx, marked);
     await insertAnnotations(tx.db, {
       projectId: tx.project.id,
       createdBy: actorUserId(tx.actor),
@@ -147,6 +171,7 @@ export async function unmarkExpected({ ctx, input }: Verb): Promise<TriageResult
     );
     if (changed.size === 0) throw conflict(done);
     const unmarked = rows.filter((r) => changed.has(r.id));
+    await rescoreMarked(tx, unmarked);
     await deleteAnnotationsExactly(tx.db, {
       projectId: tx.project.id,
       rows: unmarked

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { densify } from './densify';
+import { densify, densifySorted } from './densify';
 
 const H = 3_600_000;
 const buckets = [0, 1, 2, 3, 4, 5].map((i) => i * H);
@@ -44,5 +44,41 @@ describe('densify', () => {
   it('ignores stored rows outside the range', () => {
     const dense = densify({ buckets, stored: [{ t: 99 * H, value: 1 }], valueKind: 'fractional' });
     expect(dense.every((p) => p.value === null)).toBe(true);
+  });
+});
+
+describe('densifySorted', () => {
+  const times = [0, 1, 2, 3, 4, 5].map((i) => i * H);
+
+  it('reads the same values as densify, and where each stored row sits', () => {
+    const stored = [
+      { t: 1 * H, value: 5 },
+      { t: 2 * H, value: null },
+      { t: 3 * H, value: 7 },
+      { t: 9 * H, value: 1 },
+    ];
+    for (const valueKind of ['count', 'fractional'] as const) {
+      const coverage = { start: 1 * H, end: 5 * H };
+      const { values, rows } = densifySorted({
+        times,
+        storedTimes: stored.map((p) => p.t),
+        storedValues: stored.map((p) => p.value),
+        valueKind,
+        coverage,
+      });
+      expect(values).toEqual(densify({ buckets: times, stored, valueKind, coverage }).map((p) => p.value));
+      expect([...rows]).toEqual([-1, 0, 1, 2, -1, -1]);
+    }
+  });
+
+  it('skips stored rows before the range', () => {
+    const { values, rows } = densifySorted({
+      times: [2 * H, 3 * H],
+      storedTimes: [0, H, 3 * H],
+      storedValues: [1, 2, 3],
+      valueKind: 'count',
+    });
+    expect(values).toEqual([0, 3]);
+    expect([...rows]).toEqual([-1, 2]);
   });
 });

@@ -32,3 +32,43 @@ export function densify({
     return { t, value: covered && valueKind === 'count' ? 0 : null };
   });
 }
+
+/**
+ * `densify` for long ranges, column-wise: `times` and `storedTimes` are both sorted ascending, so one merge walk
+ * replaces the map. Returns each bucket's value and the index of its stored row (-1 when none), which lets a
+ * caller read other stored columns (the band) without a lookup per bucket.
+ */
+export function densifySorted({
+  times,
+  storedTimes,
+  storedValues,
+  valueKind,
+  coverage = { start: null, end: null },
+}: {
+  times: readonly number[];
+  storedTimes: ArrayLike<number>;
+  /** The stored value per stored time; null or NaN where the stored value is a gap. */
+  storedValues: ArrayLike<number | null>;
+  valueKind: ValueKind;
+  coverage?: Coverage;
+}): { values: (number | null)[]; rows: Int32Array } {
+  const n = times.length;
+  const values = new Array<number | null>(n);
+  const rows = new Int32Array(n).fill(-1);
+  const fill = valueKind === 'count' ? 0 : null;
+  const from = coverage.start ?? -Infinity;
+  const to = coverage.end ?? Infinity;
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const t = times[i] as number;
+    while (j < storedTimes.length && (storedTimes[j] as number) < t) j++;
+    if (j < storedTimes.length && storedTimes[j] === t) {
+      const value = storedValues[j] ?? null;
+      rows[i] = j;
+      values[i] = value === null || Number.isNaN(value) ? null : value;
+    } else {
+      values[i] = t >= from && t < to ? fill : null;
+    }
+  }
+  return { values, rows };
+}

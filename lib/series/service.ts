@@ -1,10 +1,10 @@
 /**
  * Read verbs of a metric's series (the drilldown and the CSV export) and acknowledging its anomalies.
- * Everything is densified on read and the expected band is computed on read by the pure detector, so what is
- * shown never depends on when detection last ran.
+ * Everything is densified on read; the expected band is the one detection stored on each value when it scored
+ * it (lib/detection), so the chart shows what the detector said about each bucket.
  */
 import { emitAudit } from '@/lib/audit/service';
-import { addBuckets, listBuckets } from '@/lib/collection/buckets';
+import { addBuckets } from '@/lib/collection/buckets';
 import { SQL_DIMENSION } from '@/lib/collection/sql-metric';
 import { actorUserId, requireRole, withTransaction, type ServiceContext } from '@/lib/context';
 import { AppError, conflict, parseInput } from '@/lib/errors';
@@ -13,10 +13,12 @@ import { metricDefinitionSchema, type MetricDefinition } from '@/lib/metrics/sch
 import { getMetric, listCatalog, type MetricDto } from '@/lib/metrics/service';
 import { listDataSources } from '@/lib/sources/service';
 import { toChartAnnotations } from './annotations';
-import { DETECTOR_HISTORY_BUCKETS, scoreSeries } from './band';
+import { flagOf } from './band';
+import { listBucketStarts } from './bucket-list';
 import { buildBreakdown, OTHER, ROLLUP_AFTER_BUCKETS, rollupBreakdown } from './breakdown';
 import { csvLine, exportFilename } from './csv';
-import { densify, type Coverage } from './densify';
+import { densify, densifySorted, type Coverage } from './densify';
+import { elementAt } from './float8-array';
 import { describeDefinition, type DefinitionView } from './definition';
 import {
   getAnomalyInProject,
@@ -27,6 +29,8 @@ import {
   listMetricAnnotations,
   listMetricAnomalies,
   listMetricValues,
+  listSeriesAnomalyMarks,
+  listSeriesPoints,
   setAnomalyAcknowledged,
 } from './queries';
 import { previousPeriod, rangePresetsFor, resolveRange, toResolvedRange } from './ranges';
@@ -99,79 +103,90 @@ function toAnomalyDto(row: Awaited<ReturnType<typeof listMetricAnomalies>>[numbe
   };
 }
 
+/** Index of `t` in ascending `times`, or -1. */
+function indexOfTime(times: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = times.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = times[mid] as number;
+    if (at === t) return mid;
+    if (at < t) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /**
- * The series over the asked range with its expected band, flagged buckets, stored anomalies and the chosen
- * overlays (moving average, trailing window, the previous period).
+ * The series over the asked range with the expected band detection stored beside each value, flagged buckets,
+ * stored anomalies and the chosen overlays (moving average, trailing window, the previous period). One range
+ * read of the stored rows: nothing is scored on read, so a year of hours costs what reading it costs.
  */
 export async function getMetricSeries({ ctx, input }: Verb): Promise<SeriesView> {
   const { metric, range, query } = await loadRange(ctx, input);
   const zone = ctx.project.timeZone;
+  const projectId = ctx.project.id;
   const { interval, valueKind } = metric;
   const ma = query.ma ?? null;
   // A rolling total only means something for counts; a rolling mean of a ratio is the moving average.
   const trail = valueKind === 'count' ? (query.trail ?? null) : null;
   const previous = query.compare ? previousPeriod(range, interval, zone) : null;
 
-  const lead = Math.max(DETECTOR_HISTORY_BUCKETS[interval], ma ?? 0, trail ?? 0);
-  let historyStart = addBuckets(range.start, interval, -lead, zone);
+  // Overlays read history before the range: the windows of the moving average and trailing total, the period.
+  const lead = Math.max(ma ?? 0, trail ?? 0);
+  let historyStart = lead > 0 ? addBuckets(range.start, interval, -lead, zone) : range.start;
   if (previous && previous.start < historyStart) historyStart = previous.start;
 
-  const [stored, anomalyRows, annotationRows] = await Promise.all([
-    listMetricValues(ctx.db, { metricId: metric.id, start: historyStart, end: range.end }),
-    listMetricAnomalies(ctx.db, {
-      projectId: ctx.project.id,
-      metricId: metric.id,
-      window: { start: historyStart, end: range.end },
-      limit: 10_000,
-    }),
-    listMetricAnnotations(ctx.db, {
-      projectId: ctx.project.id,
-      metricId: metric.id,
-      start: range.start,
-      end: range.end,
-    }),
+  const [stored, marks, annotationRows] = await Promise.all([
+    listSeriesPoints(ctx.db, { metricId: metric.id, start: historyStart, end: range.end }),
+    listSeriesAnomalyMarks(ctx.db, { projectId, metricId: metric.id, start: range.start, end: range.end }),
+    listMetricAnnotations(ctx.db, { projectId, metricId: metric.id, start: range.start, end: range.end }),
   ]);
 
   const coverage = coverageOf(metric);
-  const buckets = listBuckets({ start: historyStart, end: range.end }, interval, zone);
-  const dense = densify({
-    buckets,
-    stored: stored.map((r) => ({ t: r.bucketStart.getTime(), value: r.value })),
+  const shownTimes = range.buckets.map((b) => b.getTime());
+  const leadTimes =
+    historyStart.getTime() < range.start.getTime()
+      ? listBucketStarts({ start: historyStart, end: range.start }, interval, zone).map((b) => b.getTime())
+      : [];
+  const times = leadTimes.length > 0 ? leadTimes.concat(shownTimes) : shownTimes;
+  const offset = leadTimes.length;
+  const { values, rows: rowAt } = densifySorted({
+    times,
+    storedTimes: stored.t,
+    storedValues: stored.value,
     valueKind,
     coverage,
   });
-  const indexOf = new Map(dense.map((p, i) => [p.t, i]));
-  const seriesAnomalies = anomalyRows.filter((a) => a.dimension === '');
-  const excluded = new Set(
-    seriesAnomalies.filter((a) => a.expectedEvent).map((a) => a.bucketStart.getTime()),
-  );
-  const storedFlags = new Map(seriesAnomalies.map((a) => [a.bucketStart.getTime(), a.severity]));
-
-  const scored = scoreSeries(dense, { valueKind, interval, sensitivity: metric.sensitivity, excluded });
-  const values = dense.map((p) => p.value);
+  const storedFlags = new Map(marks.map((m) => [m.t, m.severity]));
   const maValues = ma ? movingAverage(values, ma) : null;
   const trailValues = trail ? trailingSum(values, trail) : null;
-  const previousValues = previous?.buckets.map((b) => values[indexOf.get(b.getTime()) ?? -1] ?? null) ?? null;
+  const previousValues =
+    previous?.buckets.map((b) => values[indexOfTime(times, b.getTime())] ?? null) ?? null;
 
-  const points: ChartPoint[] = range.buckets.map((b, i) => {
-    const t = b.getTime();
-    const j = indexOf.get(t) ?? -1;
-    const s = scored[j];
+  const { expected, lower, upper, score } = stored;
+  const points = new Array<ChartPoint>(shownTimes.length);
+  for (let i = 0; i < shownTimes.length; i++) {
+    const t = shownTimes[i] as number;
+    const k = offset + i;
+    const row = rowAt[k] as number;
+    const low = elementAt(lower, row);
+    const high = elementAt(upper, row);
     const storedFlag = storedFlags.get(t) ?? null;
-    return {
+    points[i] = {
       t,
-      value: values[j] ?? null,
-      expected: s?.expected ?? null,
-      band: s && s.lower !== null && s.upper !== null ? [s.lower, s.upper] : null,
-      flag: storedFlag ?? s?.flag ?? null,
+      value: values[k] ?? null,
+      expected: elementAt(expected, row),
+      band: low !== null && high !== null ? [low, high] : null,
+      flag: storedFlag ?? flagOf(elementAt(score, row)),
       stored: storedFlag !== null,
-      ma: maValues?.[j] ?? null,
-      trailing: trailValues?.[j] ?? null,
+      ma: maValues?.[k] ?? null,
+      trailing: trailValues?.[k] ?? null,
       previous: previousValues?.[i] ?? null,
     };
-  });
+  }
 
-  const shown = points.map((p) => p.value);
+  const shown = offset > 0 ? values.slice(offset) : values;
   const aggregate = periodAggregateOf(valueKind);
   let latest: number | null = null;
   for (let i = shown.length - 1; i >= 0 && latest === null; i--) latest = shown[i] ?? null;
@@ -184,6 +199,12 @@ export async function getMetricSeries({ ctx, input }: Verb): Promise<SeriesView>
         }
       : null;
 
+  let flagged = 0;
+  let banded = false;
+  for (const p of points) {
+    if (p.flag !== null) flagged++;
+    if (p.band !== null) banded = true;
+  }
   return {
     ...metaOf(metric, zone),
     range: toResolvedRange(range, zone),
@@ -191,17 +212,12 @@ export async function getMetricSeries({ ctx, input }: Verb): Promise<SeriesView>
     points,
     options: { ma, trail, compare: previous !== null },
     comparison,
-    summary: {
-      aggregate,
-      value: aggregatePeriod(shown, aggregate),
-      latest,
-      flagged: points.filter((p) => p.flag !== null).length,
-    },
+    summary: { aggregate, value: aggregatePeriod(shown, aggregate), latest, flagged },
     coverage: {
       start: coverage.start === null ? null : new Date(coverage.start).toISOString(),
       end: metric.watermark?.toISOString() ?? null,
     },
-    bandMissing: points.every((p) => p.band === null),
+    bandMissing: !banded,
     annotations: toChartAnnotations(annotationRows, range),
   };
 }

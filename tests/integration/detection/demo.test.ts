@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@/db/client';
-import { anomalies, metrics } from '@/db/schema';
+import { anomalies, metricValues, metrics } from '@/db/schema';
 import { DEMO_PROJECT } from '@/db/seed/demo-catalog';
 import { seedDemo } from '@/db/seed/demo';
 import { DEMO_QUIET_DAYS, demoIncidents, seedDemoWarehouse } from '@/db/seed/demo-warehouse';
@@ -116,6 +116,27 @@ describe('anomalies on the demo', () => {
   it('raises nothing on a whole metric in the quiet recent stretch', () => {
     const quietFrom = ANCHOR.getTime() - DEMO_QUIET_DAYS * DAY;
     expect(found.filter((a) => a.bucket.getTime() >= quietFrom)).toEqual([]);
+  });
+
+  it('stores the expected band with the values the first collection wrote, past the warm-up', async () => {
+    const since = new Date(ANCHOR.getTime() - 30 * DAY);
+    const rows = await handle.db
+      .select({
+        metric: metrics.name,
+        values: sql<number>`count(*)`.mapWith(Number),
+        banded: sql<number>`count(${metricValues.expected})`.mapWith(Number),
+        ordered: sql<number>`count(*) filter (where ${metricValues.lower} <= ${metricValues.upper})`.mapWith(
+          Number,
+        ),
+      })
+      .from(metricValues)
+      .innerJoin(metrics, eq(metrics.id, metricValues.metricId))
+      .where(sql`${metricValues.bucketStart} >= ${since.toISOString()}::timestamptz`)
+      .groupBy(metrics.name);
+    expect(rows.length).toBeGreaterThan(5);
+    for (const row of rows)
+      expect({ metric: row.metric, banded: row.banded }).toEqual({ metric: row.metric, banded: row.values });
+    expect(rows.reduce((n, r) => n + r.ordered, 0)).toBe(rows.reduce((n, r) => n + r.banded, 0));
   });
 
   it('adds no anomaly when the same history is collected again', async () => {

@@ -1,16 +1,18 @@
 /**
- * The drilldown's read verbs over stored series: densified ranges, the expected band and flagged buckets from
- * the detector, stored anomalies, overlays, period-over-period, breakdowns, and acknowledging anomalies with
- * its audit entry, roles and tenancy.
+ * The drilldown's read verbs over stored series: densified ranges, the expected band and flagged buckets
+ * detection stored with the values (the same as scoring the series on the spot), stored anomalies, overlays,
+ * period-over-period, breakdowns, and acknowledging anomalies with its audit entry, roles and tenancy.
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@/db/client';
 import { auditEntries } from '@/db/schema';
+import { rescoreBand } from '@/lib/detection/pipeline';
 import { AppError } from '@/lib/errors';
 import { insertFactTable } from '@/lib/fact-tables/queries';
 import { insertMetric } from '@/lib/metrics/queries';
 import { metricInputSchema } from '@/lib/metrics/schemas';
+import { scoreSeries } from '@/lib/series/band';
 import {
   acknowledgeAnomaly,
   describeMetric,
@@ -110,6 +112,8 @@ beforeAll(async () => {
   }
   await writeValues(handle.db, orders, points);
   await setWatermark(handle.db, orders, WATERMARK);
+  // What detection stores after the first collection of this history: the band of every stored bucket.
+  await rescoreBand(handle.db, { projectId: a.project.id, metricId: orders, zone: 'UTC', from: null });
   const breakdown = [];
   for (let i = 1; i <= 48; i++) {
     const at = hoursFrom(WATERMARK, -i);
@@ -175,7 +179,7 @@ describe('getMetricSeries', () => {
     });
   });
 
-  it('draws the expected band from history before the range and flags the spike', async () => {
+  it('draws the expected band detection stored and flags the spike', async () => {
     const view = await getMetricSeries({ ctx: viewer(), input: { metricId: orders } });
     expect(view.bandMissing).toBe(false);
     const banded = view.points.filter((p) => p.band !== null);
@@ -184,6 +188,45 @@ describe('getMetricSeries', () => {
     const spike = view.points.at(-1)!;
     expect(spike.flag).toBe('high');
     expect(spike.value).toBeGreaterThan(spike.band![1]);
+  });
+
+  it('shows what the detector says about each bucket, as scoring the stored series on the spot does', async () => {
+    const first = hoursFrom(WATERMARK, -HISTORY_HOURS).getTime();
+    const dense = Array.from({ length: HISTORY_HOURS }, (_, i) => {
+      const t = first + i * 3_600_000;
+      return { t, value: hourly.get(t) ?? 0 };
+    });
+    const scored = scoreSeries(dense, { valueKind: 'count', interval: 'hour', sensitivity: 5 });
+    const byBucket = new Map(dense.map((p, i) => [p.t, scored[i]!]));
+    for (const range of ['7d', '90d'] as const) {
+      const view = await getMetricSeries({ ctx: viewer(), input: { metricId: orders, range } });
+      for (const p of view.points) {
+        const s = byBucket.get(p.t);
+        if (!s || p.t === GAP.getTime()) {
+          // Before the first bucket nothing was collected; at the gap no row holds a band.
+          expect(p.band).toBeNull();
+          continue;
+        }
+        expect(p.expected).toBe(s.expected);
+        expect(p.band).toEqual(s.lower === null || s.upper === null ? null : [s.lower, s.upper]);
+        if (!p.stored) expect(p.flag).toBe(s.flag);
+      }
+    }
+  });
+
+  it('has no band where detection has not stored one', async () => {
+    const fresh = (await createSqlMetric(handle.db, a.project.id, { interval: 'hour', valueKind: 'count' }))
+      .id;
+    await writeValues(
+      handle.db,
+      fresh,
+      Array.from({ length: 24 * 10 }, (_, i) => ({ at: hoursFrom(WATERMARK, -240 + i), value: 5 + (i % 3) })),
+    );
+    await setWatermark(handle.db, fresh, WATERMARK);
+    const view = await getMetricSeries({ ctx: viewer(), input: { metricId: fresh } });
+    expect(view.points.filter((p) => p.value !== null)).toHaveLength(168);
+    expect(view.bandMissing).toBe(true);
+    expect(view.points.every((p) => p.flag === null && p.expected === null)).toBe(true);
   });
 
   it('marks a stored anomaly on its bucket with its severity', async () => {
