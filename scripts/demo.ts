@@ -4,10 +4,17 @@
  */
 import path from 'node:path';
 import { DEMO_PASSWORD, DEMO_USERS } from '@/db/seed/demo-catalog';
+import {
+  loadDemoClickHouse,
+  startDemoClickHouse,
+  pointDemoAtWarehouse,
+  wantsClickHouseDemo,
+} from '@/db/seed/demo-clickhouse';
 import { defaultDbConfig, openDb } from '@/db/client';
 import { migrateAndSeed } from '@/db/seed/run';
 import { collectLocally } from '@/lib/collection/local';
-import { closeEmbeddedWarehouseClient } from '@/lib/warehouse/embedded';
+import { reloadEnv } from '@/lib/env';
+import { closeEmbeddedWarehouseClient, embeddedWarehouseDir } from '@/lib/warehouse/embedded';
 import { buildIfStale } from './build-if-stale';
 import { loadOrCreateLocalSecrets } from './secrets';
 import { serve } from './serve';
@@ -24,10 +31,33 @@ const url = process.env.APP_URL ?? `http://localhost:${port}`;
 process.env.NEXTAUTH_URL ??= url;
 
 await migrateAndSeed({ progress: say });
+const clickhouse = await chooseWarehouse();
 await collectDemo();
 await buildIfStale({ force: args.has('--rebuild'), log: say });
 say(`Starting Sightline on ${url} …`);
 const { exited } = await serve({ port, host, env: { ...process.env, NODE_ENV: 'production' } });
+
+/** `--clickhouse` (or DEMO_WAREHOUSE=clickhouse): the demo's data source reads a ClickHouse copy of the warehouse. */
+async function chooseWarehouse() {
+  const ch = wantsClickHouseDemo(args, process.env.DEMO_WAREHOUSE)
+    ? await startDemoClickHouse({ dataDir, url: process.env.CLICKHOUSE_URL, progress: say })
+    : undefined;
+  if (ch) {
+    // A local server listens on loopback, which the outbound guard refuses unless it is allowed.
+    process.env.ALLOWED_OUTBOUND_HOSTS = [process.env.ALLOWED_OUTBOUND_HOSTS, ch.host]
+      .filter(Boolean)
+      .join(',');
+    reloadEnv();
+    await loadDemoClickHouse(ch, { warehouseDir: embeddedWarehouseDir(), progress: say });
+  }
+  const handle = await openDb({ ...defaultDbConfig(), applicationName: 'sightline-demo' });
+  try {
+    await pointDemoAtWarehouse(handle.db, { ch, progress: say });
+  } finally {
+    await handle.close();
+  }
+  return ch;
+}
 
 /** Collects what is due before the server starts, so the catalog opens with values (the first run: all history). */
 async function collectDemo() {
@@ -51,4 +81,8 @@ ${DEMO_USERS.map((u) => `    ${u.email.padEnd(width)}  ${u.role}`).join('\n')}
 
   Data lives in ${dataDir}. Press Ctrl+C to stop.
 `);
-await exited;
+try {
+  await exited;
+} finally {
+  await clickhouse?.stop();
+}

@@ -32,6 +32,8 @@ export type PlanFactTable = {
   columns: readonly FactTableColumn[];
   /** Row filter id → expression. */
   rowFilters: ReadonlyMap<string, string>;
+  /** The SQL dialect of its data source (default postgres): which renderer builds its scans. */
+  dialect?: 'postgres' | 'clickhouse';
 };
 
 /** One aggregate column of a scan. */

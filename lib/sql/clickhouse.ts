@@ -10,6 +10,7 @@
 import type { Token } from './lexer';
 import { findNestingProblem } from './nesting';
 import { fail, type GuardResult } from './result';
+import { checkRowFilter } from './row-filter';
 
 /** Lower-cased. Table functions that read files, URLs, other servers or run programs. */
 const TABLE_FUNCTIONS = new Set([
@@ -120,7 +121,10 @@ function scanQuoted(text: string, start: number, quote: string): number {
 
 type Lexed = { tokens: Token[]; placeholders: Map<number, string> };
 
-function lexClickHouse(text: string, allowed: readonly string[] | undefined): Lexed {
+/** Placeholder names the text may use; `'any'` accepts every `{{name}}` (for binding already-checked SQL). */
+type AllowedPlaceholders = readonly string[] | 'any' | undefined;
+
+function lexClickHouse(text: string, allowed: AllowedPlaceholders): Lexed {
   const tokens: Token[] = [];
   const placeholders = new Map<number, string>();
   const n = text.length;
@@ -197,7 +201,7 @@ function lexClickHouse(text: string, allowed: readonly string[] | undefined): Le
 function lexPlaceholder(
   text: string,
   start: number,
-  allowed: readonly string[] | undefined,
+  allowed: AllowedPlaceholders,
   tokens: Token[],
   placeholders: Map<number, string>,
 ): number {
@@ -206,7 +210,9 @@ function lexPlaceholder(
       'template',
       allowed === undefined
         ? 'Braces and placeholders such as {{start}} can only be used in SQL metrics.'
-        : `Braces are only allowed in placeholders: ${allowed.map((name) => `{{${name}}}`).join(' and ')}.`,
+        : allowed === 'any'
+          ? 'Braces are only allowed in placeholders such as {{start}}.'
+          : `Braces are only allowed in placeholders: ${allowed.map((name) => `{{${name}}}`).join(' and ')}.`,
       start,
     );
   };
@@ -218,7 +224,7 @@ function lexPlaceholder(
   const name = text.slice(nameStart, j);
   while (isSpace(text.charCodeAt(j))) j++;
   if (name === '' || text[j] !== '}' || text[j + 1] !== '}') return malformed();
-  if (!allowed.includes(name)) {
+  if (allowed !== 'any' && !allowed.includes(name)) {
     throw new ClickHouseLexError(
       'template',
       `Unknown placeholder {{${name}}}; allowed: ${allowed.map((n) => `{{${n}}}`).join(' and ')}.`,
@@ -303,7 +309,10 @@ export function checkClickHouseSelect(
     const lower = name.toLowerCase();
     const next = body[t + 1];
     const isCall = next !== undefined && next.kind === 'punct' && sql[next.start] === '(';
-    if (token.kind === 'word' && lower === 'settings') {
+    const previous = body[t - 1];
+    const qualified = previous !== undefined && previous.kind === 'punct' && sql[previous.start] === '.';
+    // `system.settings` is a table; SETTINGS after a dot is never the clause.
+    if (token.kind === 'word' && lower === 'settings' && !qualified) {
       return fail(
         'settings',
         'SETTINGS clauses are not allowed: Sightline sets the query limits itself.',
@@ -337,4 +346,87 @@ export function checkClickHouseSelect(
   const params: string[] = [];
   for (const name of lexed.placeholders.values()) if (!params.includes(name)) params.push(name);
   return { ok: true, normalized: sql.slice(start, end), params };
+}
+
+export type ClickHousePlaceholder = { start: number; end: number; name: string };
+
+/**
+ * Where `{{name}}` placeholders sit in SQL the guard has accepted, read by the same lexer (so a `{{start}}`
+ * inside a string literal or comment is not one). Values are then rendered as literals in their place, since
+ * ClickHouse 18.16 has no query parameters. Throws on text the lexer refuses.
+ */
+export function findClickHousePlaceholders(sql: string): ClickHousePlaceholder[] {
+  const { placeholders, tokens } = lexClickHouse(sql, 'any');
+  return tokens
+    .filter((token) => token.kind === 'param')
+    .map((token) => ({ start: token.start, end: token.end, name: placeholders.get(token.start) ?? '' }));
+}
+
+/**
+ * A row filter as ClickHouse reads it: besides the Postgres-parser check every filter gets, the fragment must
+ * lex the same way under ClickHouse's rules (backslash escapes in quotes) as one self-contained unit — no
+ * comment, `;` or placeholder, parentheses that never close one the fragment did not open — and use none of the
+ * clauses and functions refused in ClickHouse queries. Then `(<fragment>)` pasted into `countIf(…)` stays one
+ * condition.
+ */
+export function checkClickHouseFragment(expression: string): GuardResult {
+  let lexed: Lexed;
+  try {
+    lexed = lexClickHouse(expression, undefined);
+  } catch (error) {
+    if (error instanceof ClickHouseLexError) return fail(error.code, error.message, error.position);
+    throw error;
+  }
+  const nesting = findNestingProblem(expression, lexed.tokens);
+  if (nesting !== null) return fail(nesting.code, nesting.message, nesting.position);
+  let depth = 0;
+  for (let t = 0; t < lexed.tokens.length; t++) {
+    const token = lexed.tokens[t] as Token;
+    const text = expression.slice(token.start, token.end);
+    if (token.kind === 'comment') {
+      return fail('row_filter', 'Comments are not allowed in a row filter.', token.start);
+    }
+    if (token.kind === 'punct' && (text === '(' || text === '[')) depth++;
+    if (token.kind === 'punct' && (text === ')' || text === ']')) {
+      depth--;
+      if (depth < 0) {
+        return fail('row_filter', 'The row filter closes a parenthesis it did not open.', token.start);
+      }
+    }
+    if (token.kind === 'punct' && text === ';') {
+      return fail('not_single_statement', 'A row filter is one condition; remove the ;.', token.start);
+    }
+    if (token.kind !== 'word') continue;
+    const lower = text.toLowerCase();
+    const next = lexed.tokens[t + 1];
+    const isCall = next !== undefined && next.kind === 'punct' && expression[next.start] === '(';
+    if (lower === 'settings' || (lower === 'format' && !isCall)) {
+      return fail('settings', `${text.toUpperCase()} is not allowed in a row filter.`, token.start);
+    }
+    if (lower === 'select' || lower === 'into') {
+      return fail('row_filter', 'A row filter is one condition, without subqueries.', token.start);
+    }
+    if (isCall && TABLE_FUNCTIONS.has(lower)) {
+      return fail('table_function', `Table function ${text}() is not allowed.`, token.start);
+    }
+    if (isCall && DENIED_FUNCTIONS.has(lower)) {
+      return fail('denied_function', `Function ${text} is not allowed in Sightline queries.`, token.start);
+    }
+  }
+  if (depth !== 0) return fail('row_filter', 'The row filter leaves a parenthesis open.');
+  return { ok: true, normalized: expression.trim(), params: [] };
+}
+
+/**
+ * A row filter for a ClickHouse data source: one boolean expression over known columns (the same parser check
+ * as every filter), that also stays one self-contained unit as ClickHouse lexes it.
+ */
+export async function checkClickHouseRowFilter(
+  expression: string,
+  columns: readonly string[],
+): Promise<GuardResult> {
+  const verdict = await checkRowFilter(expression, columns);
+  if (!verdict.ok) return verdict;
+  const clickhouse = checkClickHouseFragment(verdict.normalized);
+  return clickhouse.ok ? verdict : clickhouse;
 }

@@ -4,6 +4,7 @@
  */
 import type { dataSources } from '@/db/schema';
 import { AppError } from '@/lib/errors';
+import { ClickHouseWarehouseClient, type ClickHouseConnection } from './clients/clickhouse';
 import { PostgresWarehouseClient, type PostgresConnection } from './clients/postgres';
 import { getEmbeddedWarehouseClient } from './embedded';
 import type { WarehouseClient } from './types';
@@ -11,12 +12,15 @@ import type { WarehouseClient } from './types';
 type DataSourceRow = typeof dataSources.$inferSelect;
 
 /**
- * What choosing a client needs: the kind always; for Postgres, the decrypted connection, already pointed at
- * an address the outbound guard checked (lib/sources/service builds it). A stored row alone never carries
- * credentials, so a Postgres row without `connection` cannot be queried.
+ * What choosing a client needs: the kind always; for Postgres and ClickHouse, the decrypted connection, already
+ * pointed at an address the outbound guard checked (lib/sources/service builds it). A stored row alone never
+ * carries credentials, so a row without its connection cannot be queried.
  */
 export type WarehouseSource = Pick<DataSourceRow, 'kind'> &
-  Partial<Omit<DataSourceRow, 'kind'>> & { connection?: PostgresConnection };
+  Partial<Omit<DataSourceRow, 'kind'>> & {
+    connection?: PostgresConnection;
+    clickhouseConnection?: ClickHouseConnection;
+  };
 
 export type WarehouseResolver = (source: WarehouseSource) => WarehouseClient;
 
@@ -33,7 +37,11 @@ export function connectWarehouse(source: WarehouseSource): WarehouseClient {
         'Querying postgres data sources from here is not available yet: connect through the data source test.',
       );
     case 'clickhouse':
-      throw new AppError('validation', 'Connecting to clickhouse data sources is not available yet.');
+      if (source.clickhouseConnection) return ClickHouseWarehouseClient.connect(source.clickhouseConnection);
+      throw new AppError(
+        'validation',
+        'Querying clickhouse data sources from here is not available yet: connect through the data source test.',
+      );
     default: {
       const never: never = kind;
       throw new Error(`Unknown data source kind: ${String(never)}`);

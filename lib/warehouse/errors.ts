@@ -6,6 +6,10 @@ export type WarehouseErrorKind =
   | 'connection'
   | 'timeout'
   | 'syntax'
+  /** A table, column, function or database the query names does not exist. */
+  | 'unknown_object'
+  /** The warehouse refused the user name or password. */
+  | 'auth'
   | 'permission'
   | 'read_only'
   | 'too_large'
@@ -36,6 +40,8 @@ export function classifySqlState(sqlstate: string | undefined): WarehouseErrorKi
   if (sqlstate.startsWith('08') || sqlstate === '57P01' || sqlstate === '53300') return 'connection';
   if (sqlstate === '57014') return 'timeout';
   if (sqlstate === '42601') return 'syntax';
+  if (['42703', '42P01', '42883', '3F000', '3D000'].includes(sqlstate)) return 'unknown_object';
+  if (sqlstate === '28P01' || sqlstate === '28000') return 'auth';
   if (sqlstate === '42501') return 'permission';
   if (sqlstate === '25006') return 'read_only';
   return 'query';
@@ -45,6 +51,7 @@ const HINTS: Partial<Record<WarehouseErrorKind, string>> = {
   timeout: 'The query took longer than the time limit. Narrow it, or aggregate in a smaller window.',
   read_only: 'Sightline runs queries read-only: only SELECT statements can run.',
   permission: "The data source's user may not read this. Grant it SELECT, or pick another table.",
+  auth: "Check the data source's user and password.",
 };
 
 /** Turns whatever a driver threw into a WarehouseError that is safe to show. */

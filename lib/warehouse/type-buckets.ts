@@ -39,3 +39,24 @@ export function bucketOfPostgresType(oid: number): TypeBucket {
 export function nameOfPostgresType(oid: number): string {
   return NAMES[oid] ?? `oid:${oid}`;
 }
+
+/** `Nullable(LowCardinality(String))` → `String`: the wrappers say nothing about what kind of value it is. */
+export function unwrapClickHouseType(type: string): string {
+  let inner = type.trim();
+  for (;;) {
+    const match = /^(Nullable|LowCardinality|SimpleAggregateFunction\([^,]+,)\s*\(?(.*)\)$/s.exec(inner);
+    if (!match) return inner;
+    inner = (match[2] ?? '').trim();
+  }
+}
+
+/** Sorts a ClickHouse column type (as `toTypeName` writes it) into the fact-table buckets. */
+export function bucketOfClickHouseType(type: string): TypeBucket {
+  const inner = unwrapClickHouseType(type);
+  if (/^(U?Int(8|16|32|64|128|256)|Float(32|64)|BFloat16|Decimal(32|64|128|256)?\(.*\))$/.test(inner)) {
+    return 'number';
+  }
+  if (inner === 'Bool') return 'boolean';
+  if (/^(Date|Date32|DateTime(\(.*\))?|DateTime64\(.*\))$/.test(inner)) return 'timestamp';
+  return 'string';
+}

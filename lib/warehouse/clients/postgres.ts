@@ -50,7 +50,7 @@ export class PostgresWarehouseClient implements WarehouseClient {
 
   static connect(
     connection: PostgresConnection,
-    opts: { maxConnections?: number; searchPath?: string } = {},
+    opts: { maxConnections?: number; searchPath?: string; applicationName?: string } = {},
   ) {
     return new PostgresWarehouseClient(async () => {
       const { default: postgresFactory } = await import('postgres');
@@ -60,8 +60,8 @@ export class PostgresWarehouseClient implements WarehouseClient {
         connect_timeout: 10,
         idle_timeout: 60,
         onnotice: () => {},
-        // Lets an operator find (and cancel) Sightline's queries in pg_stat_activity.
-        connection: { application_name: 'sightline-warehouse' },
+        // Lets an operator find (and cancel) Sightline's queries in pg_stat_activity; collection runs add their id.
+        connection: { application_name: opts.applicationName ?? 'sightline-warehouse' },
       });
     }, opts.searchPath);
   }

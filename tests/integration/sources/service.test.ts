@@ -19,7 +19,6 @@ import { AppError } from '@/lib/errors';
 import { insertFactTable } from '@/lib/fact-tables/queries';
 import type { ResolveHost } from '@/lib/net/outbound-guard';
 import {
-  CLICKHOUSE_UNAVAILABLE,
   createDataSource,
   deleteDataSource,
   getDataSource,
@@ -28,7 +27,6 @@ import {
   updateDataSource,
   type DataSourceDeps,
 } from '@/lib/sources/service';
-import { insertDataSource } from '@/lib/sources/queries';
 import { createTestProject, openTestDb, uniqueSuffix, type TestProjectFixture } from '../../helpers/db';
 import { expectFailure } from '../../helpers/expect';
 
@@ -325,17 +323,50 @@ describe('update, delete and test', () => {
     ]);
   });
 
-  it('says ClickHouse cannot be tested yet', async () => {
-    const row = await insertDataSource(handle.db, {
-      projectId: a.project.id,
-      name: `CH ${uniqueSuffix()}`,
-      kind: 'clickhouse',
-      config: { host: 'ch.example.com', port: 8443, protocol: 'https', database: 'default', user: 'r' },
+  it('tests a ClickHouse source at the checked address, with the certificate checked against its host', async () => {
+    const created = await createDataSource({
+      ctx: a.ctx('admin'),
+      input: {
+        kind: 'clickhouse',
+        name: `CH ${uniqueSuffix()}`,
+        host: 'ch.example.com',
+        port: 8443,
+        protocol: 'https',
+        database: 'default',
+        user: 'r',
+        password: SENTINEL,
+      },
+      deps,
     });
-    expect(await testDataSource({ ctx: a.ctx('admin'), input: { id: row.id }, deps })).toEqual({
-      ok: false,
-      error: CLICKHOUSE_UNAVAILABLE,
+    const seen: unknown[] = [];
+    const result = await testDataSource({
+      ctx: a.ctx('admin'),
+      input: { id: created.id },
+      deps: {
+        ...deps,
+        connectClickHouse: (connection) => {
+          seen.push(connection);
+          return {
+            dialect: 'clickhouse',
+            runSelect: async () => ({ columns: [], rows: [], elapsedMs: 0 }),
+            test: async () => ({ version: 'ClickHouse 18.16.1', latencyMs: 3 }),
+            close: async () => {},
+          };
+        },
+      },
     });
+    expect(result).toEqual({ ok: true, version: 'ClickHouse 18.16.1', latencyMs: 3, roleFindings: [] });
+    expect(seen).toEqual([
+      {
+        protocol: 'https',
+        host: PUBLIC_IP,
+        port: 8443,
+        servername: 'ch.example.com',
+        database: 'default',
+        user: 'r',
+        password: SENTINEL,
+      },
+    ]);
   });
 });
 
