@@ -6,6 +6,7 @@ const BENCHMARKS: Record<string, () => Promise<{ main: (args: string[]) => Promi
   detect: () => import('./bench/detect'),
   collect: () => import('./bench/collect'),
   read: () => import('./bench/read'),
+  load: () => import('./bench/load'),
 };
 
 const [benchmark, ...args] = process.argv.slice(2);

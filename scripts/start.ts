@@ -27,6 +27,8 @@ await handle.close();
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '0.0.0.0';
+// next-auth reads NEXTAUTH_URL for its redirects and cookie names: one public URL setting is enough.
+if (process.env.APP_URL) process.env.NEXTAUTH_URL ??= process.env.APP_URL;
 const { exited } = await serve({ port, host, env: { ...process.env, NODE_ENV: 'production' } });
 console.log(`Sightline is serving on ${host}:${port}.`);
 await exited;

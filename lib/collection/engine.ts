@@ -12,8 +12,11 @@ import { evaluateAlerts } from '@/lib/alerts/evaluate';
 import { detectWritten } from '@/lib/detection/pipeline';
 import { log as rootLog, type Logger } from '@/lib/log';
 import { metricDefinitionSchema, type MetricDefinition, type MetricInterval } from '@/lib/metrics/schemas';
+import { listDataSourcesInProject } from '@/lib/sources/queries';
 import { openDataSourceClient, type OpenedWarehouse } from '@/lib/sources/service';
-import { checkRowFilter, checkSelect } from '@/lib/sql/guard';
+import { checkClickHouseRowFilter } from '@/lib/sql/clickhouse';
+import { checkRowFilter, checkSelect, type SqlDialect } from '@/lib/sql/guard';
+import { PostgresWarehouseClient } from '@/lib/warehouse/clients/postgres';
 import { toWarehouseError, WarehouseError } from '@/lib/warehouse/errors';
 import type { QueryLimits, QueryResult, WarehouseClient } from '@/lib/warehouse/types';
 import {
@@ -26,7 +29,15 @@ import {
 } from './assemble';
 import { addBuckets, listBuckets, type Window } from './buckets';
 import { composeSeries } from './compose';
-import { planUnit, scansOfRecipe, type CollectionUnit, type PlanFactTable, type PlannedMetric } from './plan';
+import {
+  planUnit,
+  scansOfRecipe,
+  type BreakdownScan,
+  type CollectionUnit,
+  type PlanFactTable,
+  type PlannedMetric,
+  type Scan,
+} from './plan';
 import {
   advanceWatermark,
   advanceWatermarks,
@@ -56,7 +67,8 @@ import {
   type RunRequest,
   type RunRow,
 } from './queries';
-import { renderBreakdownScan, renderScan } from './render-postgres';
+import * as clickhouseRender from './render-clickhouse';
+import * as postgresRender from './render-postgres';
 import { readSqlMetricRows, SqlMetricShapeError } from './sql-metric';
 import {
   backfillWindow,
@@ -81,8 +93,11 @@ export type ProgressEvent = {
 export type EngineDeps = {
   db: Db;
   now?: () => Date;
-  /** Opens a client for a data source; defaults to openDataSourceClient (outbound guard, decrypted secrets). */
-  openClient?: (source: DataSourceRow) => Promise<OpenedWarehouse>;
+  /**
+   * Opens a client for a data source; defaults to openDataSourceClient (outbound guard, decrypted secrets).
+   * A run passes the application_name its warehouse connections carry (warehouseTagOf), so a reaper can find them.
+   */
+  openClient?: (source: DataSourceRow, opts?: { applicationName?: string }) => Promise<OpenedWarehouse>;
   policy?: CollectionPolicy;
   workerId?: string;
   /** How long a claim or run lease lasts without a heartbeat. */
@@ -122,11 +137,25 @@ const processWorkerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
 type Resolved = Required<Omit<EngineDeps, 'onProgress' | 'beforeCommit'>> &
   Pick<EngineDeps, 'onProgress' | 'beforeCommit'>;
 
+/** The application_name of a run's warehouse connections: how the reaper finds what a dead run left running. */
+export function warehouseTagOf(runId: string): string {
+  return `sightline-warehouse run=${runId}`;
+}
+
+function openNamedClient(source: DataSourceRow, opts: { applicationName?: string } = {}) {
+  const { applicationName } = opts;
+  if (!applicationName) return openDataSourceClient(source);
+  return openDataSourceClient(source, {
+    connectPostgres: (connection) =>
+      PostgresWarehouseClient.connect(connection, { maxConnections: 1, applicationName }),
+  });
+}
+
 function resolveDeps(deps: EngineDeps): Resolved {
   return {
     db: deps.db,
     now: deps.now ?? (() => new Date()),
-    openClient: deps.openClient ?? ((source) => openDataSourceClient(source)),
+    openClient: deps.openClient ?? openNamedClient,
     policy: deps.policy ?? DEFAULT_POLICY,
     workerId: deps.workerId ?? processWorkerId,
     leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS,
@@ -151,6 +180,7 @@ export async function collectTick(
   const started = d.now().getTime();
   const deadline = opts.budgetMs === undefined ? Number.POSITIVE_INFINITY : started + opts.budgetMs;
   const reaped = await reapStaleRuns(d.db, d.now());
+  await cancelOrphanedQueries(d, reaped);
   const runs: RunReport[] = [];
   let budgetExhausted = false;
 
@@ -172,6 +202,44 @@ export async function collectTick(
     runs.push(report);
   }
   return { runs, reaped: reaped.length, budgetExhausted };
+}
+
+const CANCEL_TAGGED = `select pg_cancel_backend(pid) as cancelled from pg_stat_activity
+  where application_name = $1 and pid <> pg_backend_pid()`;
+
+/**
+ * A reaped run's worker may be gone while its warehouse query runs on (a server notices a vanished client only
+ * when it next writes to it): cancel every query still carrying the run's tag in its project's Postgres sources.
+ * A failure is logged and not retried: the query's statement_timeout still ends it.
+ */
+async function cancelOrphanedQueries(d: Resolved, reaped: readonly RunRow[]): Promise<void> {
+  for (const run of reaped) {
+    const sources = await listDataSourcesInProject(d.db, { projectId: run.projectId });
+    for (const source of sources.filter((s) => s.kind === 'postgres')) {
+      try {
+        const opened = await d.openClient(source, { applicationName: 'sightline-warehouse reaper' });
+        try {
+          const { rows } = await opened.client.runSelect(CANCEL_TAGGED, [warehouseTagOf(run.id)], {
+            timeoutMs: 10_000,
+            maxRows: 1_000,
+          });
+          if (rows.length > 0)
+            d.log.warn('cancelled warehouse queries of a reaped run', {
+              runId: run.id,
+              queries: rows.length,
+            });
+        } finally {
+          await opened.release();
+        }
+      } catch (error) {
+        d.log.warn('cancelling warehouse queries of a reaped run failed', {
+          runId: run.id,
+          dataSourceId: source.id,
+          error: describe(error),
+        });
+      }
+    }
+  }
 }
 
 /**
@@ -561,8 +629,13 @@ export async function loadPlanFactTables(
 ): Promise<Map<string, PlanFactTable | { error: string }>> {
   const { tables, filters } = await loadFactTables(db, input);
   const result = new Map<string, PlanFactTable | { error: string }>();
+  const sourceIds = [...new Set(tables.map((t) => t.dataSourceId))];
+  const sources = await loadDataSources(db, { projectId: input.projectId, ids: sourceIds });
+  const dialectOf = (id: string): SqlDialect =>
+    sources.find((s) => s.id === id)?.kind === 'clickhouse' ? 'clickhouse' : 'postgres';
   for (const table of tables) {
-    const verdict = await checkSelect(table.sql, { dialect: 'postgres' });
+    const dialect = dialectOf(table.dataSourceId);
+    const verdict = await checkSelect(table.sql, { dialect });
     if (!verdict.ok) {
       result.set(table.id, { error: `The SQL of fact table "${table.name}" is refused: ${verdict.message}` });
       continue;
@@ -571,7 +644,10 @@ export async function loadPlanFactTables(
     const rowFilterMap = new Map<string, string>();
     let filterError: string | null = null;
     for (const filter of filters.filter((f) => f.factTableId === table.id)) {
-      const checked = await checkRowFilter(filter.expression, columnNames);
+      const checked =
+        dialect === 'clickhouse'
+          ? await checkClickHouseRowFilter(filter.expression, columnNames)
+          : await checkRowFilter(filter.expression, columnNames);
       if (checked.ok) rowFilterMap.set(filter.id, checked.normalized);
       else filterError = `Row filter "${filter.name}" of "${table.name}" is refused: ${checked.message}`;
     }
@@ -587,6 +663,7 @@ export async function loadPlanFactTables(
       timestampColumn: table.timestampColumn,
       columns: table.columns,
       rowFilters: rowFilterMap,
+      dialect,
     });
   }
   return result;
@@ -600,7 +677,7 @@ async function clientFor(
   if (!opened) {
     const source = ctx.dataSources.get(dataSourceId);
     opened = source
-      ? ctx.d.openClient(source).catch((error: unknown) => ({
+      ? ctx.d.openClient(source, { applicationName: warehouseTagOf(ctx.run.id) }).catch((error: unknown) => ({
           error: error instanceof Error ? error.message : 'The data source could not be opened.',
         }))
       : Promise.resolve({ error: 'Its data source no longer exists.' });
@@ -610,12 +687,26 @@ async function clientFor(
   return 'error' in result ? result : result.client;
 }
 
+/** Scans are rendered in the dialect of their fact table's data source. */
+function renderScanFor(scan: Scan, interval: MetricInterval, zone: string): string {
+  const render = scan.factTable.dialect === 'clickhouse' ? clickhouseRender : postgresRender;
+  return render.renderScan(scan, interval, zone);
+}
+
+function renderBreakdownScanFor(scan: BreakdownScan, interval: MetricInterval, zone: string): string {
+  const render = scan.factTable.dialect === 'clickhouse' ? clickhouseRender : postgresRender;
+  return render.renderBreakdownScan(scan, interval, zone);
+}
+
 /**
  * The guard's verdict on SQL about to run: built SQL embeds user SQL and filters, so the whole statement is
  * checked once more; `{{start}}`/`{{end}}` become bound parameters.
  */
-async function checkForRun(text: string): Promise<{ normalized: string; params: string[] }> {
-  const verdict = await checkSelect(text, { dialect: 'postgres', placeholders: ['start', 'end'] });
+async function checkForRun(
+  text: string,
+  dialect: SqlDialect = 'postgres',
+): Promise<{ normalized: string; params: string[] }> {
+  const verdict = await checkSelect(text, { dialect, placeholders: ['start', 'end'] });
   if (!verdict.ok)
     throw new WarehouseError('query', `The query was refused by the SQL guard: ${verdict.message}`);
   return verdict;
@@ -643,7 +734,7 @@ async function runChecked(
 }
 
 async function runBuiltQuery(ctx: RunContext, client: WarehouseClient, text: string, window: Window) {
-  return runChecked(client, await checkForRun(text), window, ctx.d);
+  return runChecked(client, await checkForRun(text, client.dialect), window, ctx.d);
 }
 
 function describe(error: unknown): string {
@@ -668,7 +759,7 @@ async function runUnit(ctx: RunContext, unit: CollectionUnit): Promise<void> {
         const result = await runBuiltQuery(
           ctx,
           client,
-          renderScan(scan, unit.interval, ctx.zone),
+          renderScanFor(scan, unit.interval, ctx.zone),
           unit.window,
         );
         scanRows.set(scan.key, indexByBucket(result.rows));
@@ -685,7 +776,7 @@ async function runUnit(ctx: RunContext, unit: CollectionUnit): Promise<void> {
         const result = await runBuiltQuery(
           ctx,
           client,
-          renderBreakdownScan(scan, unit.interval, ctx.zone),
+          renderBreakdownScanFor(scan, unit.interval, ctx.zone),
           unit.window,
         );
         breakdownRows.set(scan.key, result.rows);
@@ -1103,7 +1194,12 @@ export async function previewSeries(
   try {
     const client = opened.client;
     if (definition.kind === 'sql') {
-      const result = await runChecked(client, await checkForRun(definition.sql), window, opts);
+      const result = await runChecked(
+        client,
+        await checkForRun(definition.sql, client.dialect),
+        window,
+        opts,
+      );
       const { series, breakdown } = readSqlMetricRows(
         result.rows,
         result.columns.map((c) => c.name),
@@ -1125,7 +1221,7 @@ export async function previewSeries(
     for (const scan of unit.scans) {
       const result = await runChecked(
         client,
-        await checkForRun(renderScan(scan, metric.interval, zone)),
+        await checkForRun(renderScanFor(scan, metric.interval, zone), client.dialect),
         window,
         opts,
       );
@@ -1138,7 +1234,7 @@ export async function previewSeries(
         if (!scan) continue;
         const result = await runChecked(
           client,
-          await checkForRun(renderBreakdownScan(scan, metric.interval, zone)),
+          await checkForRun(renderBreakdownScanFor(scan, metric.interval, zone), client.dialect),
           window,
           opts,
         );
