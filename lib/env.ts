@@ -52,6 +52,33 @@ const envSchema = z.object({
   ),
   /** Sign-in attempts allowed per email and per client address in one minute. */
   LOGIN_RATE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(10)),
+  /** SQL previews (fact-table preview, "Preview series") allowed per user in one minute. */
+  PREVIEW_RATE_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(30)),
+  /**
+   * Bearer token that /api/metrics requires; without it the endpoint accepts CRON_SECRET, and with neither it is
+   * off (docs/operations.md).
+   */
+  METRICS_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  /** Days finished collection runs are kept; the scheduled tick deletes older ones (docs/operations.md). */
+  RETENTION_RUNS_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3650).default(30)),
+  /** Days resolved anomalies are kept after they resolved. */
+  RETENTION_RESOLVED_ANOMALIES_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(3650).default(180),
+  ),
+  /** Days delivered or failed alert deliveries (and their attempts) are kept. */
+  RETENTION_DELIVERIES_DAYS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(1).max(3650).default(30),
+  ),
+  /** REST API requests allowed per token in one minute; 0 turns the limit off. */
+  API_RATE_LIMIT_PER_MINUTE: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number().int().min(0).max(1_000_000).default(600),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,7 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { metrics, projects } from '@/db/schema';
+import { auditCollectionRuns } from '@/lib/audit/system';
 import { collectProject, type EngineDeps, type ProgressEvent, type RunReport } from './engine';
 import { listActiveMetricIds, listProjectsWithDueMetrics, type ProjectRow } from './queries';
 
@@ -68,6 +69,7 @@ export async function collectLocally(
     failed += run.metricsFailed + (run.status === 'failed' && run.metricsFailed === 0 ? 1 : 0);
   }
   if (reports.length === 0) print('Nothing to collect: every metric is up to date.');
+  await auditCollectionRuns(deps.db, { job: 'cli', runs: reports.map((r) => r.run) });
   return { reports, failed };
 }
 

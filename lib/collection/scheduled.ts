@@ -4,8 +4,10 @@
  * through the metric claims.
  */
 import { getDb } from '@/db/client';
+import { auditCollectionRuns } from '@/lib/audit/system';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
+import { runRetentionIfDue, type RetentionReport } from '@/lib/ops/retention';
 import { scheduledTick, type TickReport } from './engine';
 
 export type ScheduledSummary = {
@@ -21,6 +23,8 @@ export type ScheduledSummary = {
   budgetExhausted: boolean;
   alertsDelivered: number;
   alertDeliveryFailures: number;
+  /** What retention deleted, on the tick that ran it (at most once an hour). */
+  retention?: RetentionReport;
 };
 
 export function summarize(
@@ -47,7 +51,9 @@ export async function runScheduledCollection(opts: {
 }): Promise<ScheduledSummary> {
   const { db } = await getDb();
   const report = await scheduledTick({ db }, { budgetMs: env().COLLECT_BUDGET_SECONDS * 1000 });
-  const summary = summarize(report);
+  await auditCollectionRuns(db, { job: 'cron', runs: report.runs.map((r) => r.run) });
+  const retention = await runRetentionIfDue(db);
+  const summary = { ...summarize(report), ...(retention ? { retention } : {}) };
   if (summary.runs.length > 0 || summary.reaped > 0 || summary.alertsDelivered > 0)
     log.info('collection tick', { via: opts.trigger, ...summary });
   return summary;

@@ -13,6 +13,7 @@ import { findProjectBySlug } from '@/lib/projects/queries';
 import { getMetricInProject } from '@/lib/metrics/queries';
 import { metricInputSchema } from '@/lib/metrics/schemas';
 import { normalizeDefinition, validateMetric } from '@/lib/metrics/validate';
+import { consumePreviewBudget } from '@/lib/ops/preview-limit';
 import { SqlMetricShapeError } from './sql-metric';
 import { WarehouseError } from '@/lib/warehouse/errors';
 import type { WarehouseResolver } from '@/lib/warehouse/connect';
@@ -333,6 +334,7 @@ export async function previewMetricSeries({
   const { metricId, ...rest } = parseInput(previewInputSchema, input);
   delete (rest as { expectedVersion?: unknown }).expectedVersion;
   const parsed = parseInput(metricInputSchema, rest);
+  await consumePreviewBudget(ctx);
   const fields = { ...parsed, definition: normalizeDefinition(parsed.definition) };
   const projectId = ctx.project.id;
   const edited = metricId ? await getMetricInProject(ctx.db, { projectId, metricId }) : undefined;

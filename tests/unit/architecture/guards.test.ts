@@ -7,12 +7,19 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const GUARDS = new Set(['requireProjectContext', 'requireUser', 'requireApiContext', 'requireCronSecret']);
+const GUARDS = new Set([
+  'requireProjectContext',
+  'requireUser',
+  'requireApiContext',
+  'requireCronSecret',
+  'requireMetricsToken',
+]);
 
 /** Routes that are public on purpose, each with its reason. */
 const PUBLIC_ROUTES: Record<string, string> = {
   'app/api/health/route.ts': 'liveness for load balancers; reveals only ok / pending / unreachable',
   'app/api/auth/[...nextauth]/route.ts': 'sign-in itself; next-auth checks CSRF and credentials',
+  'app/api/v1/openapi.json/route.ts': 'the OpenAPI document describes the API, never any data',
 };
 
 const HTTP_VERBS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);

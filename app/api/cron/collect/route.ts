@@ -8,16 +8,22 @@ export const maxDuration = 60;
 
 /** Vercel Cron calls GET. */
 export async function GET(request: Request): Promise<Response> {
-  return jsonRoute(async () => {
-    requireCronSecret(request);
-    return runScheduledCollection({ trigger: 'cron-route' });
-  });
+  return jsonRoute(
+    async () => {
+      requireCronSecret(request);
+      return runScheduledCollection({ trigger: 'cron-route' });
+    },
+    { request },
+  );
 }
 
 /** Other schedulers may POST. */
 export async function POST(request: Request): Promise<Response> {
-  return jsonRoute(async () => {
-    requireCronSecret(request);
-    return runScheduledCollection({ trigger: 'cron-route' });
-  });
+  return jsonRoute(
+    async () => {
+      requireCronSecret(request);
+      return runScheduledCollection({ trigger: 'cron-route' });
+    },
+    { request },
+  );
 }
