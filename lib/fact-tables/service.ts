@@ -8,6 +8,7 @@ import type { FactTableColumn } from '@/db/schema';
 import { emitAudit } from '@/lib/audit/service';
 import { requireRole, withTransaction, type ServiceContext } from '@/lib/context';
 import { AppError, parseInput, type FieldErrors } from '@/lib/errors';
+import { consumePreviewBudget } from '@/lib/ops/preview-limit';
 import { getDataSourceInProject } from '@/lib/sources/queries';
 import { openForSource } from '@/lib/sources/service';
 import type { WarehouseResolver } from '@/lib/warehouse/connect';
@@ -41,6 +42,7 @@ import {
 import {
   checkFactTable,
   checkFactTableSql,
+  checkFactTableWithColumns,
   checkFilter,
   introspectColumns,
   runOnWarehouse,
@@ -79,7 +81,12 @@ async function checkWith(
   source: Parameters<typeof openForSource>[0],
   fields: FactTableInput,
   resolve: WarehouseResolver | undefined,
+  columns: readonly FactTableColumn[] | undefined,
 ): Promise<CheckedFactTable> {
+  if (columns) {
+    const dialect = source.kind === 'clickhouse' ? 'clickhouse' : 'postgres';
+    return checkFactTableWithColumns(dialect, fields, columns);
+  }
   const opened = await openForSource(source, resolve);
   try {
     return await checkFactTable(opened.client, fields);
@@ -88,7 +95,16 @@ async function checkWith(
   }
 }
 
-type Verb<I> = { ctx: ServiceContext; input: I; resolve?: WarehouseResolver };
+type Verb<I> = {
+  ctx: ServiceContext;
+  input: I;
+  resolve?: WarehouseResolver;
+  /**
+   * For a data source that cannot be queried yet (a definitions import creates data sources without a
+   * password): check against these columns instead of the warehouse's, and store them.
+   */
+  columns?: readonly FactTableColumn[];
+};
 
 function toFactTableDto(row: FactTableRow, filters: readonly RowFilterRow[]): FactTableDto {
   return {
@@ -113,6 +129,7 @@ function toFactTableDto(row: FactTableRow, filters: readonly RowFilterRow[]): Fa
 export async function previewFactTable({ ctx, input, resolve }: Verb<unknown>): Promise<FactTablePreview> {
   requireRole(ctx, 'editor');
   const { dataSourceId, sql, rowFilter } = parseInput(previewInputSchema, input);
+  await consumePreviewBudget(ctx);
   const source = await getDataSourceInProject(ctx.db, { projectId: ctx.project.id, dataSourceId });
   const opened = await openForSource(source, resolve);
   try {
@@ -135,6 +152,7 @@ async function previewWith(
     const verdict = await checkFilter(
       rowFilter,
       columns.map((c) => c.name),
+      client.dialect,
     );
     if (!verdict.ok) {
       throw new AppError('validation', verdict.message, { fieldErrors: { rowFilter: verdict.message } });
@@ -156,14 +174,19 @@ async function previewWith(
   };
 }
 
-export async function createFactTable({ ctx, input, resolve }: Verb<unknown>): Promise<FactTableDto> {
+export async function createFactTable({
+  ctx,
+  input,
+  resolve,
+  columns,
+}: Verb<unknown>): Promise<FactTableDto> {
   requireRole(ctx, 'editor');
   const fields = parseInput(factTableInputSchema, input);
   const projectId = ctx.project.id;
   const source = await getDataSourceInProject(ctx.db, { projectId, dataSourceId: fields.dataSourceId });
   // Cheap before the warehouse runs, authoritative again inside the transaction.
   await assertNameFree(ctx.db, { projectId, name: fields.name });
-  const checked = await checkWith(source, fields, resolve);
+  const checked = await checkWith(source, fields, resolve, columns);
 
   return withTransaction(ctx, async (tx) => {
     await assertNameFree(tx.db, { projectId, name: fields.name });
@@ -193,14 +216,19 @@ export async function createFactTable({ ctx, input, resolve }: Verb<unknown>): P
  * Saves a changed fact table. Everything is checked again (SECURITY A4), and a change that would remove a
  * column or row filter a metric still uses is refused with the metrics' names.
  */
-export async function updateFactTable({ ctx, input, resolve }: Verb<unknown>): Promise<FactTableDto> {
+export async function updateFactTable({
+  ctx,
+  input,
+  resolve,
+  columns,
+}: Verb<unknown>): Promise<FactTableDto> {
   requireRole(ctx, 'editor');
   const { id, ...fields } = parseInput(updateFactTableInputSchema, input);
   const projectId = ctx.project.id;
   await getFactTableInProject(ctx.db, { projectId, factTableId: id });
   const source = await getDataSourceInProject(ctx.db, { projectId, dataSourceId: fields.dataSourceId });
   await assertNameFree(ctx.db, { projectId, name: fields.name, exceptId: id });
-  const checked = await checkWith(source, fields, resolve);
+  const checked = await checkWith(source, fields, resolve, columns);
 
   return withTransaction(ctx, async (tx) => {
     const beforeRow = await getFactTableInProject(tx.db, { projectId, factTableId: id });

@@ -5,6 +5,7 @@
  */
 import type { FactTableColumn } from '@/db/schema';
 import { AppError, type FieldErrors } from '@/lib/errors';
+import { checkClickHouseRowFilter } from '@/lib/sql/clickhouse';
 import { checkRowFilter, checkSelect } from '@/lib/sql/guard';
 import { WarehouseError } from '@/lib/warehouse/errors';
 import type { QueryLimits, QueryResult, WarehouseClient } from '@/lib/warehouse/types';
@@ -64,8 +65,12 @@ export async function introspectColumns(
 export async function checkFilter(
   expression: string,
   columnNames: readonly string[],
+  dialect: WarehouseClient['dialect'] = 'postgres',
 ): Promise<{ ok: true; normalized: string } | { ok: false; message: string }> {
-  const verdict = await checkRowFilter(expression, columnNames);
+  const verdict =
+    dialect === 'clickhouse'
+      ? await checkClickHouseRowFilter(expression, columnNames)
+      : await checkRowFilter(expression, columnNames);
   return verdict.ok ? { ok: true, normalized: verdict.normalized } : { ok: false, message: verdict.message };
 }
 
@@ -88,6 +93,33 @@ export async function checkFactTable(
 ): Promise<CheckedFactTable> {
   const normalized = await checkFactTableSql(input.sql, client.dialect);
   const columns = await introspectColumns(client, normalized);
+  const checked = await checkAgainstColumns(input, { normalized, columns, dialect: client.dialect });
+  await typeCheckFilters(client, normalized, checked.rowFilterExpressions);
+  return checked;
+}
+
+/**
+ * The same checks for a data source that cannot be queried yet (no password set): the guard, then every column
+ * and row-filter check against columns the caller declares instead of the warehouse's. Whether a filter
+ * type-checks is left to the first collection.
+ */
+export async function checkFactTableWithColumns(
+  dialect: WarehouseClient['dialect'],
+  input: FactTableInput,
+  columns: readonly FactTableColumn[],
+): Promise<CheckedFactTable> {
+  const normalized = await checkFactTableSql(input.sql, dialect);
+  return checkAgainstColumns(input, { normalized, columns: [...columns], dialect });
+}
+
+async function checkAgainstColumns(
+  input: FactTableInput,
+  {
+    normalized,
+    columns,
+    dialect,
+  }: { normalized: string; columns: FactTableColumn[]; dialect: WarehouseClient['dialect'] },
+): Promise<CheckedFactTable> {
   const names = columns.map((c) => c.name);
   const fieldErrors: FieldErrors = {};
 
@@ -113,7 +145,7 @@ export async function checkFactTable(
 
   const rowFilterExpressions: string[] = [];
   for (const [i, filter] of input.rowFilters.entries()) {
-    const verdict = await checkFilter(filter.expression, names);
+    const verdict = await checkFilter(filter.expression, names, dialect);
     if (verdict.ok) rowFilterExpressions.push(verdict.normalized);
     else fieldErrors[`rowFilters.${i}.expression`] = verdict.message;
   }
@@ -121,7 +153,6 @@ export async function checkFactTable(
   if (Object.keys(fieldErrors).length > 0) {
     throw new AppError('validation', 'Some fields need attention.', { fieldErrors });
   }
-  await typeCheckFilters(client, normalized, rowFilterExpressions);
   return { normalized, columns, rowFilterExpressions };
 }
 

@@ -13,12 +13,14 @@ import { onUniqueViolation } from '@/db/errors';
 import { emitAudit } from '@/lib/audit/service';
 import { requireRole, withTransaction, type ServiceContext } from '@/lib/context';
 import { AppError, parseInput } from '@/lib/errors';
+import { safeText } from '@/lib/text';
 import {
   checkOutboundTarget,
   OutboundTargetError,
   type CheckedTarget,
   type OutboundDeps,
 } from '@/lib/net/outbound-guard';
+import { ClickHouseWarehouseClient, type ClickHouseConnection } from '@/lib/warehouse/clients/clickhouse';
 import { PostgresWarehouseClient, type PostgresConnection } from '@/lib/warehouse/clients/postgres';
 import { connectWarehouse } from '@/lib/warehouse/connect';
 import { toWarehouseError } from '@/lib/warehouse/errors';
@@ -36,7 +38,9 @@ import {
 } from './queries';
 import { auditWarehouseRole } from './role-audit';
 import {
+  clickhouseConfigSchema,
   dataSourceInputSchema,
+  embeddedConfigSchema,
   postgresConfigSchema,
   SECRET_FIELDS,
   splitDataSourceInput,
@@ -51,6 +55,8 @@ import { decryptSecret, encryptSecret, getKeyring, SecretError } from './secrets
 export type DataSourceDeps = OutboundDeps & {
   /** Opens the Postgres client for a test; defaults to PostgresWarehouseClient.connect. */
   connectPostgres?: (connection: PostgresConnection) => WarehouseClient;
+  /** Opens the ClickHouse client; defaults to ClickHouseWarehouseClient.connect. */
+  connectClickHouse?: (connection: ClickHouseConnection) => WarehouseClient;
 };
 
 export type DataSourceTestResult =
@@ -58,16 +64,22 @@ export type DataSourceTestResult =
 
 type Verb = { ctx: ServiceContext; input: unknown; deps?: DataSourceDeps };
 
-export const CLICKHOUSE_UNAVAILABLE = 'ClickHouse connections are not available yet.';
-
 const idSchema = z.object({ id: z.uuid('Pick a data source.') }).strict();
 
 const resource = (id: string) => ({ type: 'data_source', id });
 
-export async function createDataSource({ ctx, input, deps = {} }: Verb): Promise<PublicDataSource> {
+export async function createDataSource({
+  ctx,
+  input,
+  deps = {},
+  passwordOptional = false,
+}: Verb & {
+  /** A definitions import creates data sources without a password; the admin sets it in Sources. */
+  passwordOptional?: boolean;
+}): Promise<PublicDataSource> {
   requireRole(ctx, 'admin');
   const write = splitDataSourceInput(parseInput(dataSourceInputSchema, input));
-  if (write.secrets.password === undefined) {
+  if (write.secrets.password === undefined && !passwordOptional) {
     throw new AppError('validation', 'Some fields need attention.', {
       fieldErrors: { password: 'Enter the password of the warehouse user.' },
     });
@@ -98,6 +110,43 @@ export async function createDataSource({ ctx, input, deps = {} }: Verb): Promise
     await emitAudit(tx, {
       action: 'data_source.create',
       resource: resource(id),
+      metadata: { kind: row.kind },
+      after,
+    });
+    return after;
+  });
+}
+
+const embeddedInputSchema = z
+  .object({ name: safeText({ label: 'Name', max: 100, min: 1 }), ...embeddedConfigSchema.shape })
+  .strict();
+
+/**
+ * Points a project at the embedded demo warehouse on this machine (it has no connection fields or secrets).
+ * The seed makes one for the demo project; a definitions import makes one when its file names one.
+ */
+export async function createEmbeddedDataSource({ ctx, input }: Verb): Promise<PublicDataSource> {
+  requireRole(ctx, 'admin');
+  const { name, description } = parseInput(embeddedInputSchema, input);
+  const projectId = ctx.project.id;
+  await assertNameFree(ctx.db, { projectId, name });
+  return withTransaction(ctx, async (tx) => {
+    await assertNameFree(tx.db, { projectId, name });
+    const row = await onUniqueViolation(
+      'data_sources_project_name_unique',
+      () => nameTaken(name),
+      () =>
+        insertDataSource(tx.db, {
+          projectId,
+          name,
+          kind: 'embedded',
+          config: description === undefined ? {} : { description },
+        }),
+    );
+    const after = toPublicDataSource(row);
+    await emitAudit(tx, {
+      action: 'data_source.create',
+      resource: resource(row.id),
       metadata: { kind: row.kind },
       after,
     });
@@ -223,7 +272,6 @@ export async function getDataSource({ ctx, input }: Verb): Promise<PublicDataSou
 }
 
 async function runConnectionTest(row: DataSourceRow, deps: DataSourceDeps): Promise<DataSourceTestResult> {
-  if (row.kind === 'clickhouse') return { ok: false, error: CLICKHOUSE_UNAVAILABLE };
   let opened: OpenedWarehouse;
   try {
     opened = await openDataSourceClient(row, deps);
@@ -263,7 +311,7 @@ export async function openDataSourceClient(
 ): Promise<OpenedWarehouse> {
   switch (row.kind) {
     case 'clickhouse':
-      throw new AppError('validation', CLICKHOUSE_UNAVAILABLE);
+      return openClickHouse(row, deps);
     case 'embedded':
       // Shared by the whole process: never closed here.
       return { client: connectWarehouse(row), release: async () => {} };
@@ -294,6 +342,40 @@ export async function openDataSourceClient(
 
 const defaultConnectPostgres = (connection: PostgresConnection) =>
   PostgresWarehouseClient.connect(connection, { maxConnections: 1 });
+
+/** A ClickHouse client pointed at the checked address; https checks the certificate against the entered host. */
+async function openClickHouse(row: DataSourceRow, deps: DataSourceDeps): Promise<OpenedWarehouse> {
+  let connection: ClickHouseConnection;
+  try {
+    const config = clickhouseConfigSchema.parse(row.config);
+    const target = await checkOutboundTarget(
+      { host: config.host, port: config.port, purpose: 'warehouse' },
+      deps,
+    );
+    const address = target.addresses[0];
+    if (!address) throw new OutboundTargetError('unresolvable', `Host ${config.host} could not be resolved.`);
+    const secrets = decryptSecrets(row);
+    connection = {
+      protocol: config.protocol,
+      host: address.address,
+      port: config.port,
+      ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+      database: config.database,
+      user: config.user,
+      ...(secrets.password === undefined ? {} : { password: secrets.password }),
+      ...(secrets.caPem === undefined ? {} : { caPem: secrets.caPem }),
+    };
+  } catch (error) {
+    if (error instanceof OutboundTargetError || error instanceof SecretError) {
+      throw new AppError('validation', error.message, { cause: error });
+    }
+    throw error;
+  }
+  const connect =
+    deps.connectClickHouse ?? ((c: ClickHouseConnection) => ClickHouseWarehouseClient.connect(c));
+  const client = connect(connection);
+  return { client, release: () => client.close().catch(() => {}) };
+}
 
 async function testClient(
   client: WarehouseClient,
