@@ -12,6 +12,7 @@ export const NAV_ITEMS = [
   { segment: 'sources', label: 'Data sources' },
   { segment: 'runs', label: 'Collection runs' },
   { segment: 'audit', label: 'Audit log' },
+  { segment: 'api', label: 'API' },
   { segment: 'settings', label: 'Settings' },
 ] as const;
 
