@@ -35,7 +35,7 @@ export default defineConfig({
     // The e2e suite drives exactly what a new user gets from `npm run demo`, in its own data directory.
     command: 'npx tsx scripts/demo.ts',
     url: `${baseURL}/api/health`,
-    timeout: 300_000,
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: 'pipe',
     env: {

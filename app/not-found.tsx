@@ -7,7 +7,7 @@ export default function NotFound() {
       <p className="mt-3 text-slate-600 dark:text-slate-400">
         This page does not exist, or it belongs to a project you are not a member of.
       </p>
-      <Link href="/" className="mt-6 inline-block text-brand-600 hover:underline">
+      <Link href="/" className="mt-6 inline-block text-brand-600 dark:text-brand-100 hover:underline">
         Back to your metrics
       </Link>
     </main>

@@ -14,7 +14,7 @@ export function AlertPreview({ state }: { state: AlertPreviewState }) {
   if (state.status === 'idle') return null;
   if (state.status === 'loading') {
     return (
-      <p role="status" className="text-sm text-slate-500">
+      <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
         Replaying the last 30 days…
       </p>
     );

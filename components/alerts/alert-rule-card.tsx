@@ -125,7 +125,8 @@ export function AlertRuleCard({
         <ul className="text-sm" aria-label={`Firing metrics of ${rule.name}`}>
           {firing.map((s) => (
             <li key={s.metricId}>
-              {s.metricName} <span className="text-slate-500">since {formatInstant(s.since)}</span>
+              {s.metricName}{' '}
+              <span className="text-slate-500 dark:text-slate-400">since {formatInstant(s.since)}</span>
             </li>
           ))}
         </ul>

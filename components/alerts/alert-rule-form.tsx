@@ -153,7 +153,9 @@ export function AlertRuleForm({
               Metrics
             </p>
             <div className="max-h-48 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2 dark:border-slate-800">
-              {metrics.length === 0 ? <p className="text-sm text-slate-500">No metrics yet.</p> : null}
+              {metrics.length === 0 ? (
+                <p className="text-sm text-slate-500 dark:text-slate-400">No metrics yet.</p>
+              ) : null}
               {metrics.map((m) => (
                 <label key={m.id} className="flex items-center gap-2 text-sm">
                   <input type="checkbox" value={m.id} {...register('metricIds')} /> {m.name}

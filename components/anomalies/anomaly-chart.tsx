@@ -42,12 +42,12 @@ export function AnomalyChart({ view, anomaly }: { view: SeriesView; anomaly: Inb
         <h2 id="anomaly-series-heading" className="text-base font-semibold">
           {view.name} per {view.interval}
         </h2>
-        <p className="text-xs text-slate-500">
+        <p className="text-xs text-slate-500 dark:text-slate-400">
           {from} – {to} ({view.timeZone})
         </p>
       </div>
       {anomaly.dimension ? (
-        <p className="mt-1 text-xs text-slate-500">
+        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
           The chart shows {view.name} as a whole; this anomaly is on {anomaly.dimension} ={' '}
           {anomaly.dimensionValue}.
         </p>
@@ -72,7 +72,7 @@ export function AnomalyChart({ view, anomaly }: { view: SeriesView; anomaly: Inb
         {collected ? (
           <SeriesChart view={view} height={300} highlight={new Date(anomaly.bucketStart).getTime()} />
         ) : (
-          <p className="flex h-72 items-center justify-center text-sm text-slate-500">
+          <p className="flex h-72 items-center justify-center text-sm text-slate-500 dark:text-slate-400">
             No values are stored around this bucket any more.
           </p>
         )}

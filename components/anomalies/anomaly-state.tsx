@@ -10,7 +10,7 @@ import { SeverityBadge } from './severity-badge';
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="flex items-baseline justify-between gap-4 py-1.5">
-      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="text-right text-sm">{children}</dd>
     </div>
   );
@@ -32,7 +32,9 @@ export function AnomalyState({ anomaly, controls }: { anomaly: InboxAnomaly; con
         <Fact label="Severity">
           <span className="inline-flex items-center gap-2">
             <SeverityBadge severity={anomaly.severity} />
-            <span className="text-xs text-slate-500 tabular-nums">score {anomaly.score.toFixed(2)}</span>
+            <span className="text-xs text-slate-500 dark:text-slate-400 tabular-nums">
+              score {anomaly.score.toFixed(2)}
+            </span>
           </span>
         </Fact>
         <Fact label="Direction">
@@ -40,11 +42,11 @@ export function AnomalyState({ anomaly, controls }: { anomaly: InboxAnomaly; con
         </Fact>
         <Fact label="Value">
           <span className="font-semibold tabular-nums">{f(anomaly.value)}</span>
-          {move ? <span className="ml-1 text-xs text-slate-500">({move})</span> : null}
+          {move ? <span className="ml-1 text-xs text-slate-500 dark:text-slate-400">({move})</span> : null}
         </Fact>
         <Fact label="Expected">
           <span className="tabular-nums">{f(anomaly.expected)}</span>
-          <span className="block text-xs text-slate-500 tabular-nums">
+          <span className="block text-xs text-slate-500 dark:text-slate-400 tabular-nums">
             band {f(anomaly.lower)} – {f(anomaly.upper)}
           </span>
         </Fact>
@@ -55,10 +57,12 @@ export function AnomalyState({ anomaly, controls }: { anomaly: InboxAnomaly; con
           {anomaly.acknowledgedAt ? (
             <>
               {anomaly.acknowledgedBy}
-              <span className="block text-xs text-slate-500">{formatInstant(anomaly.acknowledgedAt)}</span>
+              <span className="block text-xs text-slate-500 dark:text-slate-400">
+                {formatInstant(anomaly.acknowledgedAt)}
+              </span>
             </>
           ) : (
-            <span className="text-slate-500">Not yet</span>
+            <span className="text-slate-500 dark:text-slate-400">Not yet</span>
           )}
         </Fact>
         <Fact label="Expected event">
@@ -66,11 +70,13 @@ export function AnomalyState({ anomaly, controls }: { anomaly: InboxAnomaly; con
             <>
               <Badge tone="blue">expected</Badge>
               {anomaly.note ? (
-                <span className="mt-1 block max-w-56 text-xs text-slate-600">{anomaly.note}</span>
+                <span className="mt-1 block max-w-56 text-xs text-slate-600 dark:text-slate-400">
+                  {anomaly.note}
+                </span>
               ) : null}
             </>
           ) : (
-            <span className="text-slate-500">No</span>
+            <span className="text-slate-500 dark:text-slate-400">No</span>
           )}
         </Fact>
       </dl>

@@ -35,7 +35,7 @@ export function AnomalyTable({
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900">
+        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400 dark:bg-slate-900">
           <tr>
             <th scope="col" className="px-3 py-2">
               Metric
@@ -73,7 +73,7 @@ export function AnomalyTable({
               <>
                 {a.metricName}
                 {a.dimension ? (
-                  <span className="block text-xs font-normal text-slate-500">
+                  <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">
                     {a.dimension} = {a.dimensionValue}
                   </span>
                 ) : null}
@@ -98,11 +98,13 @@ export function AnomalyTable({
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-right align-top tabular-nums">
                   {f(a.value)}
-                  {move ? <span className="block text-xs text-slate-500">{move}</span> : null}
+                  {move ? (
+                    <span className="block text-xs text-slate-500 dark:text-slate-400">{move}</span>
+                  ) : null}
                 </td>
                 <td className="whitespace-nowrap px-3 py-2 text-right align-top tabular-nums text-slate-600 dark:text-slate-400">
                   {f(a.expected)}
-                  <span className="block text-xs text-slate-500">
+                  <span className="block text-xs text-slate-500 dark:text-slate-400">
                     {f(a.lower)} – {f(a.upper)}
                   </span>
                 </td>
@@ -129,7 +131,7 @@ export function AnomalyTable({
                   {a.acknowledgedAt ? (
                     <span className="text-xs text-slate-600 dark:text-slate-400">{a.acknowledgedBy}</span>
                   ) : actions ? null : (
-                    <span className="text-xs text-slate-400">Not yet</span>
+                    <span className="text-xs text-slate-500 dark:text-slate-400">Not yet</span>
                   )}
                   {actions ? (
                     <TriageControls

@@ -61,7 +61,7 @@ export function IncidentCard({
     >
       <div className="flex flex-wrap items-start justify-between gap-4 p-4">
         <div className="min-w-0 flex-1 space-y-1.5">
-          <p className="text-xs font-medium text-slate-500">
+          <p className="text-xs font-medium text-slate-500 dark:text-slate-400">
             <time dateTime={incident.start}>{shown}</time>
             <span aria-hidden> · </span>
             {n} anomal{n === 1 ? 'y' : 'ies'}
@@ -70,7 +70,7 @@ export function IncidentCard({
           <h2 id={headingId} className="text-base font-semibold">
             {incident.metrics.map((m, i) => (
               <span key={m.id}>
-                {i > 0 ? <span className="font-normal text-slate-400">, </span> : null}
+                {i > 0 ? <span className="font-normal text-slate-500 dark:text-slate-400">, </span> : null}
                 <Link
                   href={`/p/${projectSlug}/anomalies/${firstOf.get(m.id)}`}
                   className="hover:text-brand-700 hover:underline dark:hover:text-brand-100"
@@ -80,7 +80,7 @@ export function IncidentCard({
               </span>
             ))}
             {segment ? (
-              <span className="ml-1 font-normal text-slate-500">
+              <span className="ml-1 font-normal text-slate-500 dark:text-slate-400">
                 · {segment.dimension} = {segment.dimensionValue}
               </span>
             ) : null}
@@ -98,13 +98,13 @@ export function IncidentCard({
             <p className="text-sm text-slate-700 dark:text-slate-300">
               <span className="font-medium">{lead.metricName}</span>{' '}
               <span className="tabular-nums">{formatValue(lead.value, lead)}</span>
-              <span className="text-slate-500">
+              <span className="text-slate-500 dark:text-slate-400">
                 {' '}
                 against {formatValue(lead.expected, lead)} expected
                 {formatMove(lead) ? ` (${formatMove(lead)})` : ''}
               </span>
               {topSegments(lead.explanation, 1).map((s) => (
-                <span key={`${s.dimension}=${s.value}`} className="text-slate-500">
+                <span key={`${s.dimension}=${s.value}`} className="text-slate-500 dark:text-slate-400">
                   <span aria-hidden> · </span>
                   <span className="font-medium text-slate-700 dark:text-slate-300">
                     {segmentLabel(s, false)}

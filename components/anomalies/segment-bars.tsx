@@ -19,7 +19,7 @@ export function SegmentBars({
     <div className="grid gap-6 sm:grid-cols-2">
       {[...byDimension].map(([dimension, segments]) => (
         <figure key={dimension}>
-          <figcaption className="mb-2 text-xs font-medium uppercase tracking-wide text-slate-500">
+          <figcaption className="mb-2 text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
             By {dimension}
           </figcaption>
           <ul className="space-y-2" aria-label={`Share of the ${directionWord(direction)} by ${dimension}`}>

@@ -10,7 +10,7 @@ export function SegmentSummary({
   direction: 'up' | 'down';
 }) {
   const top = topSegments(explanation, 2);
-  if (top.length === 0) return <span className="text-slate-400">—</span>;
+  if (top.length === 0) return <span className="text-slate-500 dark:text-slate-400">—</span>;
   return (
     <ul className="space-y-0.5" aria-label="Segments that explain it">
       {top.map((s) => (
@@ -21,7 +21,7 @@ export function SegmentSummary({
           >
             {s.value}
           </span>{' '}
-          <span className="text-slate-500">{formatShare(s, direction)}</span>
+          <span className="text-slate-500 dark:text-slate-400">{formatShare(s, direction)}</span>
         </li>
       ))}
     </ul>

@@ -156,7 +156,7 @@ export function TriageControls({
               {noteError}
             </p>
           ) : null}
-          <p className="mt-1 text-xs text-slate-500">
+          <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
             The note is drawn on the chart, and these buckets no longer teach the expected band.
           </p>
           <div className="mt-2 flex gap-2">
@@ -182,7 +182,7 @@ export function TriageControls({
         aria-live="polite"
         className={clsx(
           'text-xs empty:hidden',
-          message?.ok === false ? 'text-red-700 dark:text-red-400' : 'text-slate-600',
+          message?.ok === false ? 'text-red-700 dark:text-red-400' : 'text-slate-600 dark:text-slate-400',
         )}
       >
         {message?.text}

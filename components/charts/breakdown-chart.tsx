@@ -36,7 +36,7 @@ function BreakdownTooltip({
         <tbody>
           {[...view.keys].reverse().map((k) => (
             <tr key={k.key}>
-              <td className="pr-3 text-slate-500">
+              <td className="pr-3 text-slate-500 dark:text-slate-400">
                 <span
                   aria-hidden
                   className="mr-1 inline-block size-2 rounded-full"

@@ -23,6 +23,8 @@ type Props = {
   height?: number;
   /** A bucket to point at (epoch ms), such as the anomaly a page is about. */
   highlight?: number;
+  /** Called with the bucket (epoch ms) under the pointer when the chart is clicked. */
+  onPickBucket?: (t: number) => void;
 };
 
 /** Marks flagged buckets on the value line; stored anomalies get a ring around the dot. */
@@ -62,7 +64,7 @@ function SeriesTooltip({ active, payload, view }: TooltipContentProps & { view: 
         <tbody>
           {rows.map(([label, value, color]) => (
             <tr key={label}>
-              <td className="pr-3 text-slate-500">
+              <td className="pr-3 text-slate-500 dark:text-slate-400">
                 {color ? (
                   <span
                     aria-hidden
@@ -99,7 +101,7 @@ function SeriesTooltip({ active, payload, view }: TooltipContentProps & { view: 
  * A gap (null) breaks the line. The trailing window has its own axis on the right: a 7-day total of an
  * hourly count is two orders of magnitude above the hourly values.
  */
-export function SeriesChart({ view, height = 320, highlight }: Props) {
+export function SeriesChart({ view, height = 320, highlight, onPickBucket }: Props) {
   const { points } = view;
   // Points sit at bucket starts: shading from half a bucket before to half a bucket after centres them.
   const half = points.length > 1 ? ((points[1]?.t ?? 0) - (points[0]?.t ?? 0)) / 2 : 1_800_000;
@@ -113,8 +115,16 @@ export function SeriesChart({ view, height = 320, highlight }: Props) {
     <ComposedChart
       data={points}
       responsive
-      style={{ width: '100%', height }}
+      style={{ width: '100%', height, cursor: onPickBucket ? 'crosshair' : undefined }}
       margin={{ top: 8, right: view.options.trail ? 8 : 16, bottom: 0, left: 8 }}
+      onClick={
+        onPickBucket
+          ? (state) => {
+              const t = points[Number(state.activeTooltipIndex)]?.t;
+              if (t !== undefined) onPickBucket(t);
+            }
+          : undefined
+      }
     >
       <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" vertical={false} />
       <XAxis

@@ -7,7 +7,8 @@ function formatRowCount(preview: Pick<FactTablePreview, 'rowCount' | 'capped'>):
 }
 
 function Cell({ value }: { value: JsonValue | undefined }) {
-  if (value === null || value === undefined) return <span className="text-slate-400 italic">null</span>;
+  if (value === null || value === undefined)
+    return <span className="text-slate-500 italic dark:text-slate-400">null</span>;
   if (typeof value === 'object') return <>{JSON.stringify(value)}</>;
   return <>{String(value)}</>;
 }
@@ -44,7 +45,7 @@ export function PreviewResult({
       ) : (
         <div className="max-h-80 overflow-auto rounded-md border border-slate-200 dark:border-slate-800">
           <table className="w-full text-left font-mono text-xs">
-            <thead className="sticky top-0 bg-slate-50 text-slate-500 dark:bg-slate-900">
+            <thead className="sticky top-0 bg-slate-50 text-slate-500 dark:text-slate-400 dark:bg-slate-900">
               <tr>
                 {preview.columns.map((column) => (
                   <th key={column.name} scope="col" className="px-2 py-1.5 font-medium whitespace-nowrap">

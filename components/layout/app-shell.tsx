@@ -22,7 +22,7 @@ export function AppShell({ project, projects, user, role, children }: ShellProps
           <span className="text-base font-semibold">Sightline</span>
         </Link>
         <div className="mb-4 px-3">
-          <p className="text-xs uppercase tracking-wide text-slate-500">Project</p>
+          <p className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">Project</p>
           {projects.length > 1 ? (
             <ul className="mt-1 space-y-0.5">
               {projects.map((p) => (
@@ -49,7 +49,7 @@ export function AppShell({ project, projects, user, role, children }: ShellProps
           <p className="truncate font-medium" title={user.email}>
             {user.name}
           </p>
-          <p className="mb-2 flex items-center gap-2 text-slate-500">
+          <p className="mb-2 flex items-center gap-2 text-slate-500 dark:text-slate-400">
             <span className="truncate">{user.email}</span>
             <Badge tone="blue">{role}</Badge>
           </p>

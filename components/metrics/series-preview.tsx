@@ -106,7 +106,7 @@ export function SeriesPreview({
               aria-label={`Breakdown by ${dimension}`}
               className="w-full self-start rounded-md border border-slate-200 text-left text-xs dark:border-slate-800"
             >
-              <thead className="bg-slate-50 text-slate-500 dark:bg-slate-900">
+              <thead className="bg-slate-50 text-slate-500 dark:text-slate-400 dark:bg-slate-900">
                 <tr>
                   <th scope="col" className="px-2 py-1.5 font-mono font-medium">
                     {dimension}

@@ -7,7 +7,7 @@ const TONE: Record<SeverityLevel, Tone> = { high: 'red', medium: 'amber', low: '
 export function SignalBadge({ severity }: { severity: SeverityLevel | null }) {
   if (!severity) {
     return (
-      <span className="text-slate-400 dark:text-slate-500">
+      <span className="text-slate-500 dark:text-slate-400">
         <span aria-hidden>—</span>
         <span className="sr-only">No active anomaly</span>
       </span>

@@ -57,7 +57,7 @@ export function TagInput({
               type="button"
               aria-label={`Remove tag ${tag}`}
               onClick={() => onChange(value.filter((t) => t !== tag))}
-              className="rounded-full px-1 text-slate-500 hover:bg-slate-200 hover:text-slate-900 dark:hover:bg-slate-700"
+              className="rounded-full px-1 text-slate-500 dark:text-slate-400 hover:bg-slate-200 hover:text-slate-900 dark:hover:bg-slate-700"
             >
               ×
             </button>

@@ -29,7 +29,7 @@ export function ValueDelta({
   if (pct === null || !Number.isFinite(pct)) {
     return (
       <span
-        className={clsx(textSize, 'text-slate-400', className)}
+        className={clsx(textSize, 'text-slate-500 dark:text-slate-400', className)}
         title={`No change to show against ${against}`}
       >
         —<span className="sr-only"> no change to show against {against}</span>

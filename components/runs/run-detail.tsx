@@ -75,7 +75,7 @@ export function RunDetail({ initial, projectSlug }: { initial: RunDto; projectSl
         <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Per-metric outcome</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900">
+            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400 dark:bg-slate-900">
               <tr>
                 <th scope="col" className="px-3 py-2">
                   Metric
@@ -134,7 +134,7 @@ export function RunDetail({ initial, projectSlug }: { initial: RunDto; projectSl
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
-      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="mt-1">{children}</dd>
     </div>
   );

@@ -7,7 +7,7 @@ export function RunList({ runs, projectSlug }: { runs: RunDto[]; projectSlug: st
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
       <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900">
+        <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400 dark:bg-slate-900">
           <tr>
             <th scope="col" className="px-3 py-2">
               Started (UTC)
@@ -47,7 +47,7 @@ export function RunList({ runs, projectSlug }: { runs: RunDto[]; projectSlug: st
               <td className="px-3 py-2">
                 <Badge tone={STATUS_TONE[run.status]}>{run.status}</Badge>
                 {run.status === 'running' && run.progressTotal > 0 ? (
-                  <span className="ml-2 text-xs text-slate-500">
+                  <span className="ml-2 text-xs text-slate-500 dark:text-slate-400">
                     {Math.round((run.progressDone / run.progressTotal) * 100)}%
                   </span>
                 ) : null}

@@ -44,7 +44,7 @@ export function ConnectionTest({
         <Button variant="secondary" onClick={() => void onTest()} disabled={pending}>
           {pending ? 'Testing…' : 'Test connection'}
         </Button>
-        <span className="text-xs text-slate-500">Uses the saved settings.</span>
+        <span className="text-xs text-slate-500 dark:text-slate-400">Uses the saved settings.</span>
       </div>
       {result?.ok ? (
         <Alert tone="success" title={`Connected in ${result.latencyMs} ms`}>

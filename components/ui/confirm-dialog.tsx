@@ -9,6 +9,7 @@ import { Button } from './button';
  */
 export function ConfirmDialog({
   triggerLabel,
+  triggerAccessibleName,
   title,
   children,
   confirmLabel,
@@ -16,6 +17,8 @@ export function ConfirmDialog({
   disabled,
 }: {
   triggerLabel: string;
+  /** A fuller name for the trigger when several share its label ("Delete annotation “Release”"). */
+  triggerAccessibleName?: string;
   title: string;
   children?: ReactNode;
   confirmLabel: string;
@@ -26,7 +29,12 @@ export function ConfirmDialog({
   const titleId = useId();
   return (
     <>
-      <Button variant="danger" disabled={disabled} onClick={() => dialog.current?.showModal()}>
+      <Button
+        variant="danger"
+        aria-label={triggerAccessibleName}
+        disabled={disabled}
+        onClick={() => dialog.current?.showModal()}
+      >
         {triggerLabel}
       </Button>
       <dialog

@@ -30,6 +30,12 @@ const baseTheme = EditorView.theme({
   '.cm-gutters': { fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace' },
 });
 
+// CodeMirror's grey placeholder (#888) is too faint on the active line: slate-600 in light, slate-400 in dark.
+const placeholderTheme = EditorView.baseTheme({
+  '&light .cm-placeholder': { color: '#45556c' },
+  '&dark .cm-placeholder': { color: '#90a1b9' },
+});
+
 /**
  * A PostgreSQL editor that behaves as a form field: controlled through `value` / `onChange`, labelled by its
  * visible label, and carrying `aria-invalid` and the error text on the editable element itself, where
@@ -71,6 +77,7 @@ export function SqlEditor({
       sql({ dialect: PostgreSQL, upperCaseKeywords: true }),
       EditorView.lineWrapping,
       baseTheme,
+      placeholderTheme,
       EditorView.contentAttributes.of({
         id,
         'aria-labelledby': fieldLabelId(id),

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import {
   dataSources,
@@ -16,19 +16,27 @@ import type { CatalogQuery, MetricLifecycle } from './schemas';
 export type MetricRow = typeof metrics.$inferSelect;
 export type NewMetricRow = typeof metrics.$inferInsert;
 
+/**
+ * Catalog rows matching the query's filters, ordered by name. With `everyRow`, every metric of the project
+ * comes back instead, each with `matches` telling whether it passes the filters: one statement then feeds both
+ * the filtered list and the filter menus (every tag and owner of the project).
+ */
 export async function listCatalogRows(
   db: DbOrTx,
-  { projectId, query }: { projectId: string; query: CatalogQuery },
+  { projectId, query, everyRow = false }: { projectId: string; query: CatalogQuery; everyRow?: boolean },
 ) {
-  const conditions: SQL[] = [eq(metrics.projectId, projectId)];
-  if (query.kind) conditions.push(eq(metrics.kind, query.kind));
-  if (query.lifecycle) conditions.push(eq(metrics.lifecycle, query.lifecycle));
-  if (query.tag) conditions.push(sql`${query.tag} = any(${metrics.tags})`);
+  const filters: SQL[] = [];
+  if (query.kind) filters.push(eq(metrics.kind, query.kind));
+  if (query.lifecycle) filters.push(eq(metrics.lifecycle, query.lifecycle));
+  if (query.tag) filters.push(sql`${query.tag} = any(${metrics.tags})`);
+  if (query.owner === 'none') filters.push(isNull(metrics.ownerId));
+  else if (query.owner) filters.push(eq(metrics.ownerId, query.owner));
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const match = or(ilike(metrics.name, pattern), ilike(metrics.description, pattern));
-    if (match) conditions.push(match);
+    if (match) filters.push(match);
   }
+  const matching = and(...filters);
   return db
     .select({
       id: metrics.id,
@@ -41,14 +49,21 @@ export async function listCatalogRows(
       unit: metrics.unit,
       format: metrics.format,
       direction: metrics.direction,
+      ownerId: metrics.ownerId,
       ownerName: users.name,
       lastCollectionStatus: metrics.lastCollectionStatus,
       lastCollectionError: metrics.lastCollectionError,
       lastSuccessAt: metrics.lastSuccessAt,
+      createdAt: metrics.createdAt,
+      matches: matching ? sql<boolean>`coalesce(${matching}, false)` : sql<boolean>`true`,
     })
     .from(metrics)
     .leftJoin(users, eq(users.id, metrics.ownerId))
-    .where(and(...conditions))
+    .where(
+      everyRow || !matching
+        ? eq(metrics.projectId, projectId)
+        : and(eq(metrics.projectId, projectId), matching),
+    )
     .orderBy(asc(metrics.name));
 }
 

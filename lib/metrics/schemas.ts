@@ -174,12 +174,30 @@ export const setLifecycleInputSchema = z
   .strict();
 export type SetLifecycleInput = z.infer<typeof setLifecycleInputSchema>;
 
+/** Signal filter: no active anomaly, any, or at least this severity. */
+export const CATALOG_SIGNALS = ['none', 'any', 'medium', 'high'] as const;
+export const CATALOG_SORTS = ['name', 'change', 'signal', 'collected'] as const;
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type CatalogSignal = (typeof CATALOG_SIGNALS)[number];
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+export const CATALOG_PAGE_SIZE = 50;
+
 export const catalogQuerySchema = z
   .object({
     q: z.string().max(200).optional(),
     kind: z.enum(METRIC_KINDS).optional(),
     lifecycle: z.enum(METRIC_LIFECYCLES).optional(),
     tag: z.string().max(40).optional(),
+    /** An owner's user id, or `none` for metrics without an owner. */
+    owner: z.union([z.uuid(), z.literal('none')]).optional(),
+    signal: z.enum(CATALOG_SIGNALS).optional(),
+    /** Only active metrics whose last successful collection is older than two intervals. */
+    stale: z.boolean().optional(),
+    sort: z.enum(CATALOG_SORTS).optional(),
+    dir: z.enum(SORT_DIRECTIONS).optional(),
+    /** 1-based page of CATALOG_PAGE_SIZE rows, counted after every filter and the sort. */
+    page: z.coerce.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 export type CatalogQuery = z.infer<typeof catalogQuerySchema>;

@@ -2,6 +2,7 @@ import type { DbOrTx } from '@/db/client';
 import { onUniqueViolation } from '@/db/errors';
 import { emitAudit } from '@/lib/audit/service';
 import { actorUserId, requireRole, withTransaction, type ServiceContext } from '@/lib/context';
+import { rescoreBand } from '@/lib/detection/pipeline';
 import { AppError, notFound, parseInput } from '@/lib/errors';
 import type { WarehouseResolver } from '@/lib/warehouse/connect';
 import { diffSnapshots, type SnapshotChange } from './diff';
@@ -53,10 +54,12 @@ export type CatalogRow = {
   tags: string[];
   unit: string;
   format: MetricFormat;
+  ownerId: string | null;
   ownerName: string | null;
   lastCollectionStatus: 'ok' | 'failed' | null;
   lastCollectionError: string | null;
   lastSuccessAt: string | null;
+  createdAt: string;
 };
 
 export async function listCatalog({
@@ -69,7 +72,26 @@ export async function listCatalog({
   requireRole(ctx, 'viewer');
   const query = parseInput(catalogQuerySchema, input);
   const rows = await listCatalogRows(ctx.db, { projectId: ctx.project.id, query });
-  return rows.map((r) => ({
+  return rows.map(toCatalogRow);
+}
+
+/** The rows matching the query's filters and every row of the project (for the filter menus), in one read. */
+export async function listCatalogWithAll({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: unknown;
+}): Promise<{ matching: CatalogRow[]; all: CatalogRow[] }> {
+  requireRole(ctx, 'viewer');
+  const query = parseInput(catalogQuerySchema, input);
+  const rows = await listCatalogRows(ctx.db, { projectId: ctx.project.id, query, everyRow: true });
+  const all = rows.map(toCatalogRow);
+  return { matching: all.filter((_, i) => rows[i]?.matches === true), all };
+}
+
+function toCatalogRow(r: Awaited<ReturnType<typeof listCatalogRows>>[number]): CatalogRow {
+  return {
     id: r.id,
     name: r.name,
     description: r.description,
@@ -79,11 +101,13 @@ export async function listCatalog({
     tags: r.tags,
     unit: r.unit,
     format: r.format,
+    ownerId: r.ownerId,
     ownerName: r.ownerName,
     lastCollectionStatus: r.lastCollectionStatus,
     lastCollectionError: r.lastCollectionError,
     lastSuccessAt: r.lastSuccessAt?.toISOString() ?? null,
-  }));
+    createdAt: r.createdAt.toISOString(),
+  };
 }
 
 /** Bulk archive / activate / back to draft, all or nothing: an id outside the project fails the whole call. */
@@ -307,6 +331,11 @@ export async function updateMetric({ ctx, input, resolve }: Verb): Promise<Metri
     );
     if (!row) throw staleVersion();
     await replaceMetricDependencies(tx.db, { metricId, dependencies: checked.dependencies });
+    // The stored band is drawn at the sensitivity it was scored with: draw it again at the new one (a changed
+    // interval no longer matches the stored buckets; the recompute it calls for scores them again).
+    if (before.sensitivity !== fields.sensitivity && before.interval === fields.interval) {
+      await rescoreBand(tx.db, { projectId, metricId, zone: ctx.project.timeZone, from: null });
+    }
     await insertMetricVersion(tx.db, {
       metricId,
       version: row.version,

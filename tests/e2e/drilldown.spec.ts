@@ -14,7 +14,7 @@ test('a viewer reads values in the catalog, then drills into Orders: ranges, bre
     .getByRole('row')
     .filter({ has: page.getByRole('link', { name: 'Orders', exact: true }) });
   await expect(ordersRow.getByRole('img', { name: /^Orders, last 30 hours: from / })).toBeVisible();
-  await expect(ordersRow.getByRole('cell').nth(1)).toHaveText(/\d/);
+  await expect(ordersRow.getByRole('cell').nth(0)).toHaveText(/\d/);
   await expect(ordersRow.getByText(/against the hour before/)).toBeAttached();
   await expect(page.getByTestId('sparkline').locator('svg').first()).toBeVisible();
   expect(await page.getByTestId('sparkline').locator('svg').count()).toBeGreaterThanOrEqual(9);
@@ -24,6 +24,7 @@ test('a viewer reads values in the catalog, then drills into Orders: ranges, bre
   await ordersRow.getByRole('link', { name: 'Orders', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`${catalogPath}/[0-9a-f-]{36}$`));
   await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Annotate' })).toHaveCount(0);
   const chart = page.getByTestId('series-chart');
   await expect(chart.locator('.recharts-line-curve').first()).toBeVisible();
   await expect(chart.locator('.recharts-area-area').first()).toBeVisible();
@@ -80,4 +81,58 @@ test("another project's metric, or no metric at all, is a 404", async ({ page })
   expect(garbage?.status()).toBe(404);
   const exported = await page.request.get(`${catalogPath}/00000000-0000-4000-8000-000000000000/export`);
   expect(exported.status()).toBe(404);
+});
+
+test('an editor annotates the whole project from one chart, sees it on another metric, and deletes it', async ({
+  page,
+}) => {
+  const note = `Price change ${Date.now().toString(36)}`;
+  await signInThroughForm(page, 'editor');
+  await page.getByRole('link', { name: 'Orders', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
+  const chart = page.getByTestId('series-chart');
+  await expect(chart.locator('.recharts-line-curve').first()).toBeVisible();
+
+  // A click on the chart opens the form with that bucket as the start.
+  const surface = chart.locator('.recharts-surface').first();
+  const box = await surface.boundingBox();
+  if (!box) throw new Error('the chart has no size');
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await page.mouse.click(box.x + box.width * 0.6, box.y + box.height / 2);
+  const form = page.getByRole('form', { name: 'New annotation' });
+  await expect(form).toBeVisible();
+  await expect(form.getByLabel('Start')).toHaveValue(/^\d{4}-\d{2}-\d{2}T\d{2}:00$/);
+  await form.getByRole('button', { name: 'Cancel' }).click();
+
+  // The Annotate button starts at the newest bucket shown; the note is for every metric.
+  await page.getByRole('button', { name: 'Annotate' }).click();
+  await form.getByLabel('Note').fill('   ');
+  await form.getByRole('button', { name: 'Add annotation' }).click();
+  await expect(form.getByText('Note is required.')).toBeVisible();
+  await form.getByLabel('Note').fill(note);
+  await form.getByLabel('Every metric of the project').check();
+  await form.getByRole('button', { name: 'Add annotation' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Annotation “${note}” added.` })).toBeVisible();
+  const list = page.getByRole('list', { name: 'Annotations in the shown range' });
+  const item = list.getByRole('listitem').filter({ hasText: note });
+  await expect(item).toContainText('by Eddie Editor');
+  await expect(item).toContainText('whole project');
+  await expect(chart.getByText(note)).toBeVisible();
+
+  // Another hourly metric shows it on its chart and lists it; it is deleted from there.
+  await page.goto(catalogPath);
+  await page.getByRole('link', { name: 'Session conversion', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Session conversion' })).toBeVisible();
+  await expect(chart.getByText(note)).toBeVisible();
+  const elsewhere = list.getByRole('listitem').filter({ hasText: note });
+  await elsewhere.getByRole('button', { name: `Delete annotation “${note}”` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete annotation' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Annotation “${note}” deleted.` })).toBeVisible();
+  await expect(list.getByRole('listitem').filter({ hasText: note })).toHaveCount(0);
+  await expect(chart.getByText(note)).toHaveCount(0);
+
+  await page.goto(catalogPath);
+  await page.getByRole('link', { name: 'Orders', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Orders' })).toBeVisible();
+  await expect(chart.getByText(note)).toHaveCount(0);
 });

@@ -50,7 +50,7 @@ export function AnomalyList({
 
   if (anomalies.length === 0) {
     return (
-      <p className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:border-slate-700">
+      <p className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500 dark:text-slate-400 dark:border-slate-700">
         No anomalies recorded for this metric.
       </p>
     );
@@ -96,13 +96,13 @@ export function AnomalyList({
             </button>
           ))}
         </div>
-        <p role="status" aria-live="polite" className="min-h-5 text-sm text-slate-600">
+        <p role="status" aria-live="polite" className="min-h-5 text-sm text-slate-600 dark:text-slate-400">
           {message}
         </p>
       </div>
       <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
         <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900">
+          <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400 dark:bg-slate-900">
             <tr>
               <th scope="col" className="px-3 py-2">
                 Bucket
@@ -137,7 +137,7 @@ export function AnomalyList({
                       {when}
                     </Link>
                     {a.dimension ? (
-                      <div className="text-xs text-slate-500">
+                      <div className="text-xs text-slate-500 dark:text-slate-400">
                         {a.dimension} = {a.dimensionValue}
                       </div>
                     ) : null}
@@ -145,22 +145,22 @@ export function AnomalyList({
                   <td className="px-3 py-2">
                     <span className="inline-flex items-center gap-2">
                       <SignalBadge severity={a.severity} />
-                      <span className="text-xs text-slate-500">
+                      <span className="text-xs text-slate-500 dark:text-slate-400">
                         <span aria-hidden>{a.direction === 'up' ? '▲' : '▼'}</span> {a.direction}
                       </span>
                     </span>
                   </td>
                   <td className="px-3 py-2 text-right tabular-nums">{f(a.value)}</td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums text-slate-600">
+                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums text-slate-600 dark:text-slate-400">
                     {f(a.expected)}
-                    <div className="text-xs text-slate-500">
+                    <div className="text-xs text-slate-500 dark:text-slate-400">
                       {f(a.lower)} – {f(a.upper)}
                     </div>
                   </td>
                   <td className="px-3 py-2">{a.status}</td>
                   <td className="whitespace-nowrap px-3 py-2 text-right">
                     {a.acknowledgedAt ? (
-                      <span className="text-xs text-slate-500">
+                      <span className="text-xs text-slate-500 dark:text-slate-400">
                         Acknowledged by {a.acknowledgedBy}
                         <br />
                         <time dateTime={a.acknowledgedAt}>
@@ -178,7 +178,7 @@ export function AnomalyList({
                         {busyId === a.id ? 'Acknowledging…' : 'Acknowledge'}
                       </Button>
                     ) : (
-                      <span className="text-xs text-slate-500">Not acknowledged</span>
+                      <span className="text-xs text-slate-500 dark:text-slate-400">Not acknowledged</span>
                     )}
                   </td>
                 </tr>
@@ -187,7 +187,9 @@ export function AnomalyList({
           </tbody>
         </table>
         {shown.length === 0 ? (
-          <p className="px-3 py-4 text-center text-sm text-slate-500">None in this group.</p>
+          <p className="px-3 py-4 text-center text-sm text-slate-500 dark:text-slate-400">
+            None in this group.
+          </p>
         ) : null}
       </div>
       {inScope.length > COLLAPSED_ROWS ? (

@@ -28,7 +28,10 @@ export function BreakdownPanel({
         <h2 id="breakdown-heading" className="text-lg font-semibold">
           Breakdown
         </h2>
-        <nav aria-label="Values per dimension" className="flex items-center gap-2 text-sm text-slate-600">
+        <nav
+          aria-label="Values per dimension"
+          className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400"
+        >
           <span>Top</span>
           {TOP_CHOICES.map((n) => (
             <Link
@@ -62,14 +65,16 @@ export function BreakdownPanel({
                 </h3>
                 <a
                   href={exportHref(dimension.dimension)}
-                  className="text-xs text-brand-600 hover:underline"
+                  className="text-xs text-brand-600 dark:text-brand-100 hover:underline"
                   download
                 >
                   CSV<span className="sr-only"> of the breakdown by {dimension.dimension}</span>
                 </a>
               </div>
               {dimension.keys.length === 0 ? (
-                <p className="py-8 text-center text-sm text-slate-500">No breakdown values in this range.</p>
+                <p className="py-8 text-center text-sm text-slate-500 dark:text-slate-400">
+                  No breakdown values in this range.
+                </p>
               ) : (
                 <>
                   <figure data-testid={`breakdown-chart-${dimension.dimension}`}>
@@ -83,7 +88,7 @@ export function BreakdownPanel({
                     <caption className="sr-only">
                       {view.name} by {dimension.dimension}
                     </caption>
-                    <thead className="text-xs uppercase tracking-wide text-slate-500">
+                    <thead className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
                       <tr>
                         <th scope="col" className="py-1 text-left font-medium">
                           {dimension.dimension}
@@ -114,11 +119,11 @@ export function BreakdownPanel({
                           </th>
                           <td className="py-1 text-right tabular-nums">{formatValue(row.value, view)}</td>
                           {dimension.stacked ? (
-                            <td className="py-1 text-right tabular-nums text-slate-600">
+                            <td className="py-1 text-right tabular-nums text-slate-600 dark:text-slate-400">
                               {row.share === null ? '—' : `${(row.share * 100).toFixed(1)}%`}
                             </td>
                           ) : null}
-                          <td className="py-1 text-right tabular-nums text-slate-600">
+                          <td className="py-1 text-right tabular-nums text-slate-600 dark:text-slate-400">
                             {formatValue(row.latest, view)}
                           </td>
                         </tr>
@@ -126,7 +131,7 @@ export function BreakdownPanel({
                     </tbody>
                   </table>
                   {dimension.hidden > 0 ? (
-                    <p className="mt-2 text-xs text-slate-500">
+                    <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
                       {dimension.hidden} more value{dimension.hidden === 1 ? '' : 's'} not shown: averages
                       cannot be folded into “(other)”.
                     </p>

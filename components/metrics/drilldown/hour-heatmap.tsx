@@ -27,7 +27,7 @@ export function HourHeatmap({ heatmap, format }: { heatmap: Heatmap; format: (v:
                 Day
               </th>
               {Array.from({ length: 24 }, (_, h) => (
-                <th key={h} scope="col" className="w-6 font-normal text-slate-500">
+                <th key={h} scope="col" className="w-6 font-normal text-slate-500 dark:text-slate-400">
                   {h % 3 === 0 ? String(h).padStart(2, '0') : ''}
                   <span className="sr-only">{h % 3 === 0 ? '' : String(h).padStart(2, '0')}:00</span>
                 </th>
@@ -37,7 +37,7 @@ export function HourHeatmap({ heatmap, format }: { heatmap: Heatmap; format: (v:
           <tbody>
             {DAYS.map((day, d) => (
               <tr key={day}>
-                <th scope="row" className="pr-2 text-right font-normal text-slate-500">
+                <th scope="row" className="pr-2 text-right font-normal text-slate-500 dark:text-slate-400">
                   {day}
                 </th>
                 {heatmap.cells

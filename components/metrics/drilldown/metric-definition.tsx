@@ -15,10 +15,13 @@ export function MetricDefinition({
       <dl className="mt-3 grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[max-content_1fr]">
         {definition.parts.map((part) => (
           <div key={part.label} className="contents">
-            <dt className="text-slate-500">{part.label}</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{part.label}</dt>
             <dd>
               {part.link ? (
-                <Link href={`/p/${projectSlug}/${part.link}`} className="text-brand-600 hover:underline">
+                <Link
+                  href={`/p/${projectSlug}/${part.link}`}
+                  className="text-brand-600 dark:text-brand-100 hover:underline"
+                >
                   {part.value}
                 </Link>
               ) : (

@@ -19,6 +19,8 @@ function Section({ id, title, children }: { id: string; title: string; children:
 export function MetricDrilldown({
   header,
   series,
+  annotations,
+  heatmap,
   breakdowns,
   anomalies,
   definition,
@@ -27,6 +29,10 @@ export function MetricDrilldown({
 }: {
   header: ReactNode;
   series: ReactNode;
+  /** Slot: the notes on the chart, under it. */
+  annotations?: ReactNode;
+  /** Slot: the hour-of-week pattern, for hourly metrics. */
+  heatmap?: ReactNode;
   breakdowns: ReactNode;
   anomalies: ReactNode;
   definition: ReactNode;
@@ -41,6 +47,12 @@ export function MetricDrilldown({
         {header}
         {series}
       </div>
+      {annotations ? (
+        <Section id="annotations-heading" title="Annotations">
+          {annotations}
+        </Section>
+      ) : null}
+      {heatmap}
       {breakdowns}
       <Section id="anomalies-heading" title="Anomalies">
         {anomalies}

@@ -20,7 +20,7 @@ const DIRECTION_LABEL: Record<MetricDirection, string> = {
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
-      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="mt-0.5">{children}</dd>
     </div>
   );
@@ -43,7 +43,7 @@ export function MetricHeader({
       <nav aria-label="Breadcrumb" className="mb-2 text-sm">
         <Link
           href={`/p/${projectSlug}/metrics`}
-          className="text-slate-500 hover:text-slate-800 hover:underline"
+          className="text-slate-500 dark:text-slate-400 hover:text-slate-800 hover:underline"
         >
           ← Metrics
         </Link>

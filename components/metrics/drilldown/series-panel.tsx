@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
+import { AnnotatableSeriesChart } from '@/components/annotations/annotatable-series-chart';
 import { SERIES_COLORS, SEVERITY_COLORS } from '@/components/charts/palette';
-import { SeriesChart } from '@/components/charts/series-chart';
 import { ValueDelta } from '@/components/metrics/value-delta';
 import { formatBucket, formatValue } from '@/lib/series/format';
 import type { SeriesView } from '@/lib/series/schemas';
@@ -10,7 +10,7 @@ import { windowLabel } from './windows';
 function Stat({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
-      <dt className="text-xs uppercase tracking-wide text-slate-500">{label}</dt>
+      <dt className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
       <dd className="mt-0.5 text-lg font-semibold tabular-nums">{children}</dd>
     </div>
   );
@@ -40,8 +40,11 @@ function Swatch({
   );
 }
 
-/** The series with its controls, headline numbers, legend and a summary in words for screen readers. */
-export function SeriesPanel({ view }: { view: SeriesView }) {
+/**
+ * The series with its controls, headline numbers, legend and a summary in words for screen readers. With
+ * `canAnnotate`, a click on the chart starts an annotation at that bucket.
+ */
+export function SeriesPanel({ view, canAnnotate = false }: { view: SeriesView; canAnnotate?: boolean }) {
   const { summary, comparison, options, range } = view;
   const f = (v: number | null) => formatValue(v, view);
   const aggregateLabel = summary.aggregate === 'total' ? 'Total' : 'Average';
@@ -78,7 +81,7 @@ export function SeriesPanel({ view }: { view: SeriesView }) {
               against="the previous period"
               size="lg"
             />
-            <span className="ml-2 text-sm font-normal text-slate-500">
+            <span className="ml-2 text-sm font-normal text-slate-500 dark:text-slate-400">
               {aggregateLabel.toLowerCase()} before: {f(comparison.previous)}
             </span>
           </Stat>
@@ -116,15 +119,15 @@ export function SeriesPanel({ view }: { view: SeriesView }) {
       <figure className="mt-2" data-testid="series-chart">
         <figcaption className="sr-only">{caption}</figcaption>
         {collected ? (
-          <SeriesChart view={view} />
+          <AnnotatableSeriesChart view={view} canAnnotate={canAnnotate} />
         ) : (
-          <p className="flex h-80 items-center justify-center text-sm text-slate-500">
+          <p className="flex h-80 items-center justify-center text-sm text-slate-500 dark:text-slate-400">
             No values collected in this range yet.
           </p>
         )}
       </figure>
       {collected && view.bandMissing ? (
-        <p className="mt-2 text-xs text-slate-500">
+        <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
           No expected band yet: the detector needs a few weeks of history before it scores a bucket.
         </p>
       ) : null}

@@ -53,7 +53,7 @@ export default async function AnomaliesPage({
           <EmptyState title="No anomaly matches these filters">
             <p>
               Try every status and severity, or include breakdown values.{' '}
-              <Link href={base} className="text-brand-700 underline">
+              <Link href={base} className="text-brand-700 underline dark:text-brand-100">
                 Reset the filters
               </Link>
               .

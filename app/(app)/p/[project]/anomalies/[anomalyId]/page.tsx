@@ -61,7 +61,10 @@ export default async function AnomalyPage({
     <div className="space-y-8">
       <header>
         <nav aria-label="Breadcrumb" className="mb-2 text-sm">
-          <Link href={`/p/${slug}/anomalies`} className="text-slate-500 hover:text-slate-800 hover:underline">
+          <Link
+            href={`/p/${slug}/anomalies`}
+            className="text-slate-500 dark:text-slate-400 hover:text-slate-800 hover:underline"
+          >
             ← Anomalies
           </Link>
         </nav>
@@ -70,7 +73,7 @@ export default async function AnomalyPage({
             <h1 className="text-2xl font-semibold tracking-tight">
               {anomaly.metricName}
               {anomaly.dimension ? (
-                <span className="font-normal text-slate-500">
+                <span className="font-normal text-slate-500 dark:text-slate-400">
                   {' '}
                   · {anomaly.dimension} = {anomaly.dimensionValue}
                 </span>
@@ -107,7 +110,9 @@ export default async function AnomalyPage({
                 />
                 {others > 0 ? (
                   <div>
-                    <p className="mb-2 text-xs text-slate-500">The whole incident ({n} anomalies):</p>
+                    <p className="mb-2 text-xs text-slate-500 dark:text-slate-400">
+                      The whole incident ({n} anomalies):
+                    </p>
                     <TriageControls
                       projectSlug={slug}
                       anomalyId={anomaly.id}

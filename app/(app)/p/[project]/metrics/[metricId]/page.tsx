@@ -1,3 +1,5 @@
+import { AnnotationDraft } from '@/components/annotations/annotation-draft';
+import { AnnotationPanel } from '@/components/annotations/annotation-panel';
 import { AnomalyList } from '@/components/metrics/drilldown/anomaly-list';
 import { HourHeatmap } from '@/components/metrics/drilldown/hour-heatmap';
 import { EditMetricLink } from '@/components/metrics/edit-metric-link';
@@ -13,7 +15,8 @@ import { MetricDrilldown } from '@/components/metrics/drilldown/metric-drilldown
 import { MetricHeader } from '@/components/metrics/drilldown/metric-header';
 import { SeriesPanel } from '@/components/metrics/drilldown/series-panel';
 import { buttonClassName } from '@/components/ui/button';
-import { can } from '@/lib/auth/roles';
+import { listAnnotations } from '@/lib/annotations/service';
+import { can, hasRole } from '@/lib/auth/roles';
 import { requirePageContext } from '@/lib/auth/session';
 import { orNotFound } from '@/lib/pages';
 import { parseSeriesSearchParams, toSeriesSearch } from '@/lib/series/search-params';
@@ -23,7 +26,12 @@ import {
   getMetricSeries,
   listAnomaliesOfMetric,
 } from '@/lib/series/service';
-import { acknowledgeAnomalyAction } from './actions';
+import {
+  acknowledgeAnomalyAction,
+  createAnnotationAction,
+  deleteAnnotationAction,
+  updateAnnotationAction,
+} from './actions';
 
 export const metadata = { title: 'Metric' };
 
@@ -47,73 +55,95 @@ export default async function MetricPage({
     listMetricRuns({ ctx, input: { metricId } }),
   ]);
 
+  // The notes of the shown range, and any written since its last bucket began.
+  const notesEnd = new Date(Math.max(Date.parse(series.range.end), ctx.now().getTime() + 60_000));
+  const annotations = await listAnnotations({
+    ctx,
+    input: { metricId, start: series.range.start, end: notesEnd.toISOString() },
+  });
+  const canAnnotate = hasRole(ctx.role, 'editor');
+
   const base = `/p/${ctx.project.slug}/metrics/${metric.id}`;
   // Exports take the range as shown, never the overlays.
   const rangeQuery = { range: series.range.key, from: series.range.from, to: series.range.to };
   const exportHref = (breakdown?: string) => `${base}/export${toSeriesSearch({ ...rangeQuery, breakdown })}`;
 
   return (
-    <MetricDrilldown
-      header={
-        <MetricHeader
-          metric={metric}
-          projectSlug={ctx.project.slug}
-          timeZone={ctx.project.timeZone}
-          actions={
-            <>
-              <EditMetricLink projectSlug={ctx.project.slug} metricId={metric.id} role={ctx.role} />
-              <a href={exportHref()} className={buttonClassName('secondary')} download>
-                Download CSV
-              </a>
-            </>
-          }
-        />
-      }
-      series={
-        <div className="space-y-8">
-          <SeriesPanel view={series} />
-          {series.interval === 'hour' ? (
+    <AnnotationDraft timeZone={ctx.project.timeZone}>
+      <MetricDrilldown
+        header={
+          <MetricHeader
+            metric={metric}
+            projectSlug={ctx.project.slug}
+            timeZone={ctx.project.timeZone}
+            actions={
+              <>
+                <EditMetricLink projectSlug={ctx.project.slug} metricId={metric.id} role={ctx.role} />
+                <a href={exportHref()} className={buttonClassName('secondary')} download>
+                  Download CSV
+                </a>
+              </>
+            }
+          />
+        }
+        series={<SeriesPanel view={series} canAnnotate={canAnnotate} />}
+        heatmap={
+          series.interval === 'hour' ? (
             <HourHeatmap
               heatmap={hourWeekdayHeatmap(series.points, series.timeZone)}
               format={(v) => formatValue(v, series)}
             />
-          ) : null}
-        </div>
-      }
-      breakdowns={
-        <BreakdownPanel
-          view={breakdowns}
-          topHref={(top) => `${base}${toSeriesSearch({ ...query, top })}`}
-          exportHref={(dimension) => exportHref(dimension)}
-        />
-      }
-      anomalies={
-        <AnomalyList
-          anomalies={anomalies}
-          projectSlug={ctx.project.slug}
-          interval={metric.interval}
-          timeZone={ctx.project.timeZone}
-          format={{ format: metric.format, unit: metric.unit }}
-          canAcknowledge={can(ctx.role, 'acknowledgeAnomalies')}
-          acknowledge={acknowledgeAnomalyAction}
-        />
-      }
-      definition={<MetricDefinition definition={definition} projectSlug={ctx.project.slug} />}
-      runningSql={<MetricQueries queries={queries} />}
-      collectionHistory={
-        <div className="space-y-6">
-          {runs.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">
-              No run has collected this metric yet.
-            </p>
-          ) : (
-            <RunList runs={runs} projectSlug={ctx.project.slug} />
-          )}
-          {can(ctx.role, 'runCollection') && metric.lifecycle !== 'archived' ? (
-            <BackfillPanel projectSlug={ctx.project.slug} metricId={metric.id} />
-          ) : null}
-        </div>
-      }
-    />
+          ) : null
+        }
+        annotations={
+          <AnnotationPanel
+            annotations={annotations}
+            projectSlug={ctx.project.slug}
+            metricId={metric.id}
+            metricName={metric.name}
+            timeZone={ctx.project.timeZone}
+            defaultStart={series.points.at(-1)?.t ?? Date.parse(series.range.start)}
+            canEdit={canAnnotate}
+            create={createAnnotationAction}
+            update={updateAnnotationAction}
+            remove={deleteAnnotationAction}
+          />
+        }
+        breakdowns={
+          <BreakdownPanel
+            view={breakdowns}
+            topHref={(top) => `${base}${toSeriesSearch({ ...query, top })}`}
+            exportHref={(dimension) => exportHref(dimension)}
+          />
+        }
+        anomalies={
+          <AnomalyList
+            anomalies={anomalies}
+            projectSlug={ctx.project.slug}
+            interval={metric.interval}
+            timeZone={ctx.project.timeZone}
+            format={{ format: metric.format, unit: metric.unit }}
+            canAcknowledge={can(ctx.role, 'acknowledgeAnomalies')}
+            acknowledge={acknowledgeAnomalyAction}
+          />
+        }
+        definition={<MetricDefinition definition={definition} projectSlug={ctx.project.slug} />}
+        runningSql={<MetricQueries queries={queries} />}
+        collectionHistory={
+          <div className="space-y-6">
+            {runs.length === 0 ? (
+              <p className="text-sm text-slate-600 dark:text-slate-400">
+                No run has collected this metric yet.
+              </p>
+            ) : (
+              <RunList runs={runs} projectSlug={ctx.project.slug} />
+            )}
+            {can(ctx.role, 'runCollection') && metric.lifecycle !== 'archived' ? (
+              <BackfillPanel projectSlug={ctx.project.slug} metricId={metric.id} />
+            ) : null}
+          </div>
+        }
+      />
+    </AnnotationDraft>
   );
 }

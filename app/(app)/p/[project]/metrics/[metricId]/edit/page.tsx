@@ -49,7 +49,10 @@ export default async function EditMetricPage({
         title={`Edit ${metric.name}`}
         description={`Version ${metric.version}. Saving records a new version with what changed.`}
         actions={
-          <Link href={metricPath} className="text-sm font-medium text-brand-600 hover:underline">
+          <Link
+            href={metricPath}
+            className="text-sm font-medium text-brand-600 dark:text-brand-100 hover:underline"
+          >
             Back to the metric
           </Link>
         }
