@@ -2,7 +2,7 @@
  * Hostile and malformed input (SECURITY A7, B4): wrong types, unknown keys, objects where ids belong, prototype
  * keys, oversized and non-JSON bodies, bad query strings. Each gets a 4xx with field errors and no row is written.
  */
-import { isNotNull } from 'drizzle-orm';
+import { and, inArray, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   alertRules,
@@ -29,20 +29,31 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => f?.close());
 
-/** Every table a write through the API could touch, counted. */
+/**
+ * Every table a write through the API could touch, counted in the fixture's two projects only: on a shared server
+ * database other test files write at the same time.
+ */
 async function snapshot() {
-  const tables = {
-    metrics,
-    metricVersions,
-    factTables,
-    rowFilters,
-    collectionRuns,
-    alertRules,
-    auditEntries,
-  };
+  const projectIds = [f.a.project.id, f.b.project.id];
+  const tables = { metrics, factTables, rowFilters, collectionRuns, alertRules, auditEntries };
   const counts: Record<string, number> = {};
-  for (const [name, table] of Object.entries(tables)) counts[name] = await rowCount(f.handle, table);
-  counts.acknowledged = await rowCount(f.handle, anomalies, isNotNull(anomalies.acknowledgedAt));
+  for (const [name, table] of Object.entries(tables)) {
+    counts[name] = await rowCount(f.handle, table, inArray(table.projectId, projectIds));
+  }
+  const ownMetricIds = f.handle.db
+    .select({ id: metrics.id })
+    .from(metrics)
+    .where(inArray(metrics.projectId, projectIds));
+  counts.metricVersions = await rowCount(
+    f.handle,
+    metricVersions,
+    inArray(metricVersions.metricId, ownMetricIds),
+  );
+  counts.acknowledged = await rowCount(
+    f.handle,
+    anomalies,
+    and(inArray(anomalies.projectId, projectIds), isNotNull(anomalies.acknowledgedAt)),
+  );
   return counts;
 }
 

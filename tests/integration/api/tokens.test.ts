@@ -3,7 +3,7 @@
  * once, the per-token rate limit answers 429 with Retry-After, and session requests must be same-origin.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows } from '@/db/client';
 import { apiTokens, auditEntries } from '@/db/schema';
@@ -125,7 +125,7 @@ describe('using a token', () => {
     const [audit] = await f.handle.db
       .select()
       .from(auditEntries)
-      .where(eq(auditEntries.action, 'metric.update'));
+      .where(and(eq(auditEntries.action, 'metric.update'), eq(auditEntries.projectId, f.a.project.id)));
     expect(audit).toMatchObject({ actorType: 'token', projectId: f.a.project.id });
     expect(audit?.actorLabel).toContain(f.tokens.editor.slice(0, 10));
     expect(audit?.actorLabel).not.toContain(f.tokens.editor.slice(10));
