@@ -10,7 +10,9 @@ test('the demo viewer signs in and sees the catalog, without edit controls', asy
     await expect(page.getByRole('cell', { name: metric.name, exact: false }).first()).toBeVisible();
   }
   await expect(page.getByText('viewer', { exact: true })).toBeVisible();
-  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  // Row selection (bulk archive / activate) is for editors; the "Stale only" filter is for everyone.
+  await expect(page.getByRole('table').getByRole('checkbox')).toHaveCount(0);
+  await expect(page.getByRole('checkbox', { name: 'Stale only' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Archive' })).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screenshots/catalog.png', fullPage: true });
 });
