@@ -79,6 +79,11 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.coerce.number().int().min(0).max(1_000_000).default(600),
   ),
+  /**
+   * Server processes `npm run start` runs on one port (node:cluster), one per core is usual. More than one needs
+   * DATABASE_URL: the embedded database belongs to one process.
+   */
+  WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(1)),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -116,6 +121,11 @@ function productionProblems(env: Env): string[] {
     else if (EXAMPLE_SECRET_VALUES.has(value))
       problems.push(`${name} is the example value from .env.example; ${hint}.`);
     else if (!longEnough(value)) problems.push(`${name} is too short: use ${rule}; ${hint}.`);
+  }
+  if (env.WEB_CONCURRENCY > 1 && !env.DATABASE_URL) {
+    problems.push(
+      `WEB_CONCURRENCY is ${env.WEB_CONCURRENCY}, but the embedded database serves one process: set DATABASE_URL to a Postgres server, or WEB_CONCURRENCY to 1.`,
+    );
   }
   if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
     problems.push('OIDC_ISSUER is set, so OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too.');

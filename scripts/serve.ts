@@ -1,13 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-/** Starts `next start` and resolves once /api/health answers, or rejects if the server exits first. */
+/**
+ * Starts `next start` and resolves once /api/health answers, or rejects if the server exits first. With
+ * WEB_CONCURRENCY above 1 it runs that many `next start` workers on the one port (scripts/next-cluster.mjs).
+ */
 export async function serve({ port, host, env }: { port: number; host: string; env: NodeJS.ProcessEnv }) {
-  const child = spawn(
-    process.execPath,
-    [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', host],
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...env, NEXT_TELEMETRY_DISABLED: '1' } },
-  );
+  const workers = Number(env.WEB_CONCURRENCY ?? 1);
+  const startArgs = ['-p', String(port), '-H', host];
+  const args =
+    Number.isInteger(workers) && workers > 1
+      ? [path.join('scripts', 'next-cluster.mjs'), String(workers), ...startArgs]
+      : [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'start', ...startArgs];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   forwardSignals(child);
   const exited = new Promise<never>((_, reject) =>
     child.on('exit', (code) =>

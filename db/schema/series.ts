@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   doublePrecision,
   index,
@@ -65,3 +66,15 @@ export const breakdownValues = pgTable(
     index('breakdown_values_read_idx').on(t.metricId, t.dimension, t.bucketStart),
   ],
 );
+
+/**
+ * A counter per metric that moves whenever anything its series view shows changes: its stored values and bands,
+ * its anomalies, the annotations that cover it. Database triggers keep it (drizzle/0003_series_versions.sql), so
+ * no writer can forget to; a reader that sees the same version (and the same metric row) may answer from a cache.
+ */
+export const seriesVersions = pgTable('series_versions', {
+  metricId: uuid()
+    .primaryKey()
+    .references(() => metrics.id, { onDelete: 'cascade' }),
+  version: bigint({ mode: 'number' }).notNull().default(1),
+});

@@ -9,7 +9,7 @@ import { requireProjectContext } from '@/lib/auth/session';
 import { buildContext, type ServiceContext } from '@/lib/context';
 import { env } from '@/lib/env';
 import { forbidden, unauthorized } from '@/lib/errors';
-import { consumeRateLimits } from '@/lib/rate-limit';
+import { BatchedRateLimiter } from '@/lib/rate-limit';
 import { INVALID_TOKEN_MESSAGE, resolveApiToken } from '@/lib/tokens/resolve';
 import { isSameOrigin, SAFE_METHODS } from './origin';
 
@@ -21,6 +21,8 @@ export function grantedContext(request: Request): ServiceContext | undefined {
 }
 
 export const RATE_LIMIT_WINDOW_SECONDS = 60;
+/** Per-token limits are counted in memory and shared through the database once a second (lib/rate-limit.ts). */
+const tokenLimiter = new BatchedRateLimiter();
 
 /** `Bearer <token>`, exactly: any other Authorization header is refused rather than ignored. */
 function bearerToken(header: string): string {
@@ -44,9 +46,9 @@ async function tokenContext(header: string, projectSlug: string): Promise<Servic
   const resolved = await resolveApiToken(db, { token, projectSlug, now });
   const limit = env().API_RATE_LIMIT_PER_MINUTE;
   if (limit > 0) {
-    await consumeRateLimits(
+    await tokenLimiter.consume(
       db,
-      [{ key: `api-token:${resolved.tokenId}`, limit, windowSeconds: RATE_LIMIT_WINDOW_SECONDS }],
+      { key: `api-token:${resolved.tokenId}`, limit, windowSeconds: RATE_LIMIT_WINDOW_SECONDS },
       now,
     );
   }

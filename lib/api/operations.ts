@@ -189,7 +189,7 @@ export const ops = {
     tag: 'Series',
     summary: "Read a metric's series",
     description:
-      'Every bucket of the range (densified), with the expected band and anomaly flags, as on the drilldown. `format=csv` answers `bucket_start,value,expected,lower,upper,anomaly`.',
+      'Every bucket of the range (densified), with the expected band and anomaly flags, as on the drilldown. `format=csv` answers `bucket_start,value,expected,lower,upper,anomaly`. The JSON answer has an `ETag`: with `If-None-Match` it is `304 Not Modified` until something the series shows changes.',
     access: 'viewer',
     query: seriesApiQuerySchema,
     response: seriesResponse,

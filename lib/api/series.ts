@@ -8,7 +8,12 @@ import { AppError } from '@/lib/errors';
 import { csvLine, exportFilename } from '@/lib/series/csv';
 import { csvResponse } from '@/lib/series/csv-response';
 import type { BreakdownsView, SeriesView } from '@/lib/series/schemas';
-import { exportMetricCsv, getMetricBreakdowns, getMetricSeries } from '@/lib/series/service';
+import {
+  exportMetricCsv,
+  getMetricBreakdowns,
+  getMetricSeries,
+  getMetricSeriesJson,
+} from '@/lib/series/service';
 import type { breakdownApiQuerySchema, seriesApiQuerySchema } from './schemas';
 
 export const SERIES_CSV_HEADER = ['bucket_start', 'value', 'expected', 'lower', 'upper', 'anomaly'] as const;
@@ -17,27 +22,38 @@ export async function readSeries({
   ctx,
   metricId,
   query,
+  ifNoneMatch,
 }: {
   ctx: ServiceContext;
   metricId: string;
   query: z.output<typeof seriesApiQuerySchema>;
-}): Promise<SeriesView | Response> {
+  ifNoneMatch: string | null;
+}): Promise<Response> {
   const { format, grain, ...options } = query;
-  const view = await getMetricSeries({ ctx, input: { ...options, metricId } });
-  if (grain && grain !== view.interval) {
-    throw new AppError(
-      'validation',
-      `${view.name} is collected by ${view.interval}; its series has that grain.`,
-      {
-        fieldErrors: { grain: `Use ${view.interval}, or leave grain out.` },
-      },
-    );
+  if (format === 'json') {
+    const series = await getMetricSeriesJson({ ctx, input: { ...options, metricId }, ifNoneMatch });
+    checkGrain(series, grain);
+    // Revalidated rather than stored: the ETag names everything the answer is built from.
+    const headers = { ETag: series.etag, 'Cache-Control': 'private, no-cache' };
+    if (series.json === null) return new Response(null, { status: 304, headers });
+    return new Response(series.json, { headers: { ...headers, 'Content-Type': 'application/json' } });
   }
-  if (format === 'json') return view;
+  const view = await getMetricSeries({ ctx, input: { ...options, metricId } });
+  checkGrain(view, grain);
   return csvResponse({
     filename: exportFilename({ metricName: view.name, from: view.range.from, to: view.range.to }),
     lines: seriesCsvLines(view),
   });
+}
+
+function checkGrain(series: Pick<SeriesView, 'name' | 'interval'>, grain: string | undefined): void {
+  if (grain && grain !== series.interval) {
+    throw new AppError(
+      'validation',
+      `${series.name} is collected by ${series.interval}; its series has that grain.`,
+      { fieldErrors: { grain: `Use ${series.interval}, or leave grain out.` } },
+    );
+  }
 }
 
 /** One line per bucket of the range: the same points the JSON answer holds. */

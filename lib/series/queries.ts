@@ -1,7 +1,15 @@
 import 'server-only';
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { annotations, anomalies, breakdownValues, metricValues, metrics, users } from '@/db/schema';
+import {
+  annotations,
+  anomalies,
+  breakdownValues,
+  metricValues,
+  metrics,
+  seriesVersions,
+  users,
+} from '@/db/schema';
 import { notFound } from '@/lib/errors';
 import { readFloat8Matrix } from './float8-array';
 
@@ -28,6 +36,8 @@ export async function getSeriesMetricInProject(
       firstBucketMs: sql<
         number | null
       >`(select (extract(epoch from min(${metricValues.bucketStart})) * 1000)::float8 from ${metricValues} where ${metricValues.metricId} = ${metrics.id})`,
+      // Moves with every change to what the series shows (database triggers): the series cache's validator.
+      seriesVersion: sql<number>`coalesce((select ${seriesVersions.version}::float8 from ${seriesVersions} where ${seriesVersions.metricId} = ${metrics.id}), 0)`,
     })
     .from(metrics)
     .where(and(eq(metrics.projectId, projectId), eq(metrics.id, metricId)))

@@ -70,7 +70,16 @@ function localMidnight(date: string, zone: string): Date {
 
 function presetRange(preset: RangePreset, end: Date, interval: MetricInterval, zone: string): Range {
   const start = bucketFloor(presetStart(preset, end, zone), interval, zone);
-  return { key: preset, start, end, buckets: listBucketStarts({ start, end }, interval, zone) };
+  // Listed on first use: a reader answering from the series cache needs only the bounds.
+  let buckets: Date[] | undefined;
+  return {
+    key: preset,
+    start,
+    end,
+    get buckets() {
+      return (buckets ??= listBucketStarts({ start, end }, interval, zone));
+    },
+  };
 }
 
 function customRange(

@@ -45,6 +45,7 @@ import {
   type SeriesMeta,
   type SeriesView,
 } from './schemas';
+import { cachedJson, etagOf, seriesCacheKey, type Json } from './view-cache';
 import { aggregatePeriod, comparePeriods, movingAverage, periodAggregateOf, trailingSum } from './transforms';
 
 type Verb = { ctx: ServiceContext; input: unknown };
@@ -123,7 +124,58 @@ function indexOfTime(times: readonly number[], t: number): number {
  * read of the stored rows: nothing is scored on read, so a year of hours costs what reading it costs.
  */
 export async function getMetricSeries({ ctx, input }: Verb): Promise<SeriesView> {
-  const { metric, range, query } = await loadRange(ctx, input);
+  return seriesView(ctx, await loadRange(ctx, input));
+}
+
+/**
+ * getMetricSeries as JSON text with its ETag, from this process's cache when nothing the view shows has changed
+ * (lib/series/view-cache.ts): the cost of a repeated read is the metric lookup. The ETag is known before the view
+ * is built, so a caller holding it (If-None-Match) gets `json: null` and nothing is read.
+ */
+export async function getMetricSeriesJson({
+  ctx,
+  input,
+  ifNoneMatch,
+}: Verb & { ifNoneMatch?: string | null }): Promise<{
+  json: Json | null;
+  etag: string;
+  name: string;
+  interval: SeriesView['interval'];
+}> {
+  const loaded = await loadRange(ctx, input);
+  const { metric, range, query } = loaded;
+  const key = seriesCacheKey([
+    ctx.project.id,
+    ctx.project.timeZone,
+    metric.id,
+    metric.seriesVersion,
+    metric.name,
+    metric.interval,
+    metric.valueKind,
+    metric.format,
+    metric.unit,
+    metric.direction,
+    metric.watermark?.getTime() ?? null,
+    metric.firstBucketMs,
+    range.key,
+    range.start.getTime(),
+    range.end.getTime(),
+    query.ma ?? null,
+    query.trail ?? null,
+    query.compare ?? null,
+  ]);
+  const etag = etagOf(key);
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) {
+    return { json: null, etag, name: metric.name, interval: metric.interval };
+  }
+  const json = await cachedJson(key, () => seriesView(ctx, loaded));
+  return { json, etag, name: metric.name, interval: metric.interval };
+}
+
+async function seriesView(
+  ctx: ServiceContext,
+  { metric, range, query }: Awaited<ReturnType<typeof loadRange>>,
+): Promise<SeriesView> {
   const zone = ctx.project.timeZone;
   const projectId = ctx.project.id;
   const { interval, valueKind } = metric;

@@ -1,18 +1,23 @@
-// Load benchmark of the running app: `npm run bench -- load [--smoke] [--duration S] [--connections C] [--metrics M]`.
+// Load benchmark of the running app: `npm run bench -- load [--smoke] [--duration S] [--connections C] [--metrics M]
+// [--workers W]`.
 //
 // Builds the app when its sources changed (scripts/build-if-stale.ts: run it under the same lock as anything else
 // that builds), migrates a scratch app database on the Postgres server and seeds it like the read benchmark (one
 // project, M hourly metrics, the first with a year of values), adds a viewer API token and a signed-in viewer,
-// starts `next start` on a free loopback port (scripts/serve.ts) and drives it with autocannon, for S seconds with
-// C connections each (30 s and 50 by default; --smoke: 5 s, 10), after a short untimed warm-up:
-//   series   GET /api/v1/projects/{slug}/metrics/{id}/series?range=30d with `Authorization: Bearer sl_…`
-//   catalog  GET /p/{slug}/metrics with the session cookie of a credentials sign-in
-// and prints requests/s, latency p50 / p97.5 / p99, non-2xx answers and errors per target, and the series target
-// (≥ 500 req/s, p99 ≤ 100 ms, no errors). Progress goes to stderr, one JSON object to stdout after the server's
-// own start-up lines. Exits 1 on any 5xx, socket error or timeout, and on any other non-2xx answer (the run did
-// not measure the page); a missed target alone does not fail. Connects to DATABASE_URL, else
-// postgres://postgres@127.0.0.1:5432/postgres; the scratch database is dropped at the end. Requests go to
-// 127.0.0.1 only.
+// starts the app as deployed — `next start` in W workers on one port (WEB_CONCURRENCY, one per core by default;
+// scripts/serve.ts) — on a free loopback port and drives it with autocannon, for S seconds with C connections
+// each (30 s and 50 by default; --smoke: 5 s, 10), after an untimed warm-up:
+//   health          GET /api/health: the baseline, one database query through the framework
+//   series          GET /api/v1/projects/{slug}/metrics/{id}/series?range=30d with `Authorization: Bearer sl_…`
+//                   (the same series again and again, as a dashboard of pollers reads it: answered from the cache)
+//   series-uncached the same, with a different moving-average window each request, so every answer is built
+//   catalog         GET /p/{slug}/metrics with the session cookie of a credentials sign-in
+// and prints requests/s, latency p50 / p97.5 / p99, non-2xx answers and errors per target, each target's
+// throughput as a ratio of the baseline's, and the series target (≥ 500 req/s, p99 ≤ 100 ms, no errors).
+// Progress goes to stderr, one JSON object to stdout after the server's own start-up lines. Exits 1 on any 5xx,
+// socket error or timeout, and on any other non-2xx answer (the run did not measure the page); a missed target
+// alone does not fail. Connects to DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres; the scratch
+// database is dropped at the end. Requests go to 127.0.0.1 only.
 import './server-only';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,7 +42,14 @@ const HOST = '127.0.0.1';
 const TARGET = { seriesRps: 500, seriesP99Ms: 100 };
 const VIEWER = { email: 'load-viewer@example.com', password: randomBytes(18).toString('base64url') };
 
-type Flags = { smoke: boolean; duration: number; connections: number; metrics: number; warmup: number };
+type Flags = {
+  smoke: boolean;
+  duration: number;
+  connections: number;
+  metrics: number;
+  warmup: number;
+  workers: number;
+};
 
 function parseFlags(args: string[]): Flags {
   const smoke = args.includes('--smoke');
@@ -47,7 +59,8 @@ function parseFlags(args: string[]): Flags {
     duration: read('duration', smoke ? 5 : 30),
     connections: read('connections', smoke ? 10 : 50),
     metrics: read('metrics', smoke ? 100 : 1_000),
-    warmup: smoke ? 1 : 5,
+    warmup: smoke ? 2 : 5,
+    workers: read('workers', os.cpus().length),
   };
 }
 
@@ -65,13 +78,15 @@ type AutocannonResult = {
   '5xx': number;
   statusCodeStats: Record<string, { count: number }>;
 };
-type Autocannon = (opts: {
+type Target = {
   url: string;
-  connections: number;
-  duration: number;
-  timeout: number;
   headers: Record<string, string>;
-}) => Promise<AutocannonResult>;
+  /** Rewrites each request's path before it is sent (autocannon's setupRequest). */
+  requests?: { setupRequest: (request: { path: string }) => { path: string } }[];
+};
+type Autocannon = (
+  opts: Target & { connections: number; duration: number; timeout: number },
+) => Promise<AutocannonResult>;
 /** Seconds before autocannon gives up on a request: long, so a slow answer is measured as latency, not an error. */
 const REQUEST_TIMEOUT_S = 60;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -147,7 +162,7 @@ export async function main(args: string[]): Promise<void> {
 
     const port = await freePort();
     const origin = `http://${HOST}:${port}`;
-    note(`starting the app on ${origin}`);
+    note(`starting the app on ${origin} (${flags.workers} worker${flags.workers === 1 ? '' : 's'})`);
     const signalHandlers = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
     const started = await serve({
       port,
@@ -165,6 +180,7 @@ export async function main(args: string[]): Promise<void> {
         COLLECT_EVERY_SECONDS: '0',
         API_RATE_LIMIT_PER_MINUTE: '1000000',
         LOG_LEVEL: 'warn',
+        WEB_CONCURRENCY: String(flags.workers),
       },
     });
     server = started.child;
@@ -178,22 +194,30 @@ export async function main(args: string[]): Promise<void> {
       }
     }
 
-    const targets = {
-      series: {
-        url: `${origin}/api/v1/projects/${slug}/metrics/${seriesMetricId}/series?range=30d`,
-        headers: { authorization: `Bearer ${token}` },
+    const seriesUrl = `${origin}/api/v1/projects/${slug}/metrics/${seriesMetricId}/series?range=30d`;
+    const bearer = { authorization: `Bearer ${token}` };
+    let maWindow = 0;
+    const targets: Record<string, Target> = {
+      health: { url: `${origin}/api/health`, headers: {} },
+      series: { url: seriesUrl, headers: bearer },
+      'series-uncached': {
+        url: seriesUrl,
+        headers: bearer,
+        // 2…999-bucket moving averages: each answer has a key of its own until the windows come round again.
+        requests: [
+          {
+            setupRequest: (request) => ({ ...request, path: `${request.path}&ma=${2 + (maWindow++ % 998)}` }),
+          },
+        ],
       },
-      catalog: {
-        url: `${origin}/p/${slug}/metrics`,
-        headers: { cookie: await signIn(origin) },
-      },
+      catalog: { url: `${origin}/p/${slug}/metrics`, headers: { cookie: await signIn(origin) } },
     };
-    await checkOnce('series', targets.series, async (response) => {
+    await checkOnce('series', targets.series as Target, async (response) => {
       const body = (await response.json()) as { points?: unknown[] };
       if (!Array.isArray(body.points) || body.points.length < 24 * 29)
         throw new Error(`the series answered ${body.points?.length ?? 'no'} points for 30 days`);
     });
-    await checkOnce('catalog', targets.catalog, async (response) => {
+    await checkOnce('catalog', targets.catalog as Target, async (response) => {
       const html = await response.text();
       if (!html.includes('metric 0000')) throw new Error('the catalog page does not list the seeded metrics');
     });
@@ -211,6 +235,15 @@ export async function main(args: string[]): Promise<void> {
       results[name] = summarize(result, cpu.since(before, await cpu.read()));
       note(`  ${describe(results[name])}`);
     }
+    const baseline = (results.health as ReturnType<typeof summarize>).requestsPerSecond;
+    const ratios = Object.fromEntries(
+      Object.entries(results).map(([name, r]) => [name, round(r.requestsPerSecond / baseline, 2)]),
+    );
+    note(
+      `throughput against the health baseline: ${Object.entries(ratios)
+        .map(([name, ratio]) => `${name} ${ratio}×`)
+        .join(', ')}`,
+    );
     const series = results.series as ReturnType<typeof summarize>;
     const met =
       series.requestsPerSecond >= TARGET.seriesRps &&
@@ -231,7 +264,9 @@ export async function main(args: string[]): Promise<void> {
           metrics: flags.metrics,
           durationSeconds: flags.duration,
           connections: flags.connections,
+          workers: flags.workers,
           results,
+          throughputVsHealth: ratios,
           target: { ...TARGET, met },
           machine: {
             cpu: os.cpus()[0]?.model ?? 'unknown',

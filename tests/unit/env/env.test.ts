@@ -71,6 +71,28 @@ describe('environment checks', () => {
   });
 });
 
+describe('WEB_CONCURRENCY', () => {
+  const prod = { NODE_ENV: 'production', ...strong };
+
+  it('runs one server process unless told otherwise', () => {
+    expect(parseEnv(prod).WEB_CONCURRENCY).toBe(1);
+  });
+
+  it('runs several only against a Postgres server: the embedded database belongs to one process', () => {
+    const database = { DATABASE_URL: 'postgres://app@db:5432/sightline' };
+    expect(parseEnv({ ...prod, ...database, WEB_CONCURRENCY: '4' }).WEB_CONCURRENCY).toBe(4);
+    expect(problems({ ...prod, WEB_CONCURRENCY: '4' })).toEqual([
+      expect.stringMatching(
+        /^WEB_CONCURRENCY is 4, but the embedded database serves one process: set DATABASE_URL/,
+      ),
+    ]);
+  });
+
+  it.each(['0', '-2', '1.5', 'many', '65'])('refuses %s, naming the setting', (value) => {
+    expect(problems({ WEB_CONCURRENCY: value })).toEqual([expect.stringMatching(/^WEB_CONCURRENCY: /)]);
+  });
+});
+
 describe('.env.example', () => {
   it('publishes only secrets that production refuses', async () => {
     const { readFile } = await import('node:fs/promises');

@@ -8,5 +8,10 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute(ops.getMetricSeries, async ({ request, params, input }) => {
   const ctx = await requireApiContext(request, params.project);
   const { query } = await input(ctx);
-  return readSeries({ ctx, metricId: params.metricId, query });
+  return readSeries({
+    ctx,
+    metricId: params.metricId,
+    query,
+    ifNoneMatch: request.headers.get('if-none-match'),
+  });
 });
