@@ -18,8 +18,9 @@ export const projects = pgTable('projects', {
   slug: text().notNull().unique(),
   name: text().notNull(),
   timeZone: text().notNull().default('UTC'),
-  /** Retention windows in days, applied by the cron tick. */
-  retention: jsonb().$type<{ runsDays: number; resolvedAnomaliesDays: number; deliveriesDays: number }>(),
+  /** Retention windows in days, applied by the cron tick; a missing window means the instance default. */
+  retention:
+    jsonb().$type<Partial<{ runsDays: number; resolvedAnomaliesDays: number; deliveriesDays: number }>>(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
 });
 

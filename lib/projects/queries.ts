@@ -2,6 +2,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { memberships, projects, users } from '@/db/schema';
 import type { Role } from '@/lib/auth/roles';
+import { notFound } from '@/lib/errors';
+import type { StoredRetention } from './effective-retention';
 
 export async function findProjectBySlug(db: DbOrTx, slug: string) {
   const [row] = await db.select().from(projects).where(eq(projects.slug, slug)).limit(1);
@@ -47,4 +49,26 @@ export async function listProjectMembers(db: DbOrTx, { projectId }: { projectId:
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.projectId, projectId), eq(users.isActive, true)))
     .orderBy(asc(users.name), asc(users.email));
+}
+
+/** The project's stored retention (raw jsonb, read through effective-retention), locked for an update if asked. */
+export async function getProjectRetentionRow(
+  db: DbOrTx,
+  { projectId, lock = false }: { projectId: string; lock?: boolean },
+): Promise<{ retention: unknown }> {
+  const query = db
+    .select({ retention: projects.retention })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .limit(1);
+  const [row] = lock ? await query.for('update') : await query;
+  if (!row) throw notFound('Project');
+  return row;
+}
+
+export async function setProjectRetention(
+  db: DbOrTx,
+  { projectId, retention }: { projectId: string; retention: StoredRetention },
+): Promise<void> {
+  await db.update(projects).set({ retention }).where(eq(projects.id, projectId));
 }

@@ -1,23 +1,26 @@
 import Link from 'next/link';
 import { ApiTokens } from '@/components/settings/api-tokens';
+import { RetentionSettings } from '@/components/settings/retention-settings';
 import { SettingsLinkCard } from '@/components/settings/settings-link-card';
 import { PageHeader } from '@/components/ui/page-header';
-import { can } from '@/lib/auth/roles';
+import { can, hasRole } from '@/lib/auth/roles';
 import { requirePageContext } from '@/lib/auth/session';
+import { getProjectRetention } from '@/lib/projects/retention-settings';
 import { listApiTokens } from '@/lib/tokens/service';
+import { updateProjectRetentionAction } from './retention/actions';
 import { createApiTokenAction, revokeApiTokenAction } from './tokens/actions';
 
 export const metadata = { title: 'Settings' };
 
 export default async function SettingsPage({ params }: { params: Promise<{ project: string }> }) {
   const ctx = await requirePageContext((await params).project);
-  const tokens = await listApiTokens({ ctx });
+  const [tokens, retention] = await Promise.all([listApiTokens({ ctx }), getProjectRetention({ ctx })]);
   const base = `/p/${ctx.project.slug}`;
   return (
     <>
       <PageHeader
         title="Settings"
-        description={`How ${ctx.project.name} is reached from outside Sightline.`}
+        description={`How ${ctx.project.name} is reached from outside Sightline, and how long it keeps its history.`}
       />
       <div className="max-w-5xl space-y-12">
         <section aria-labelledby="api-tokens" className="space-y-4">
@@ -40,6 +43,28 @@ export default async function SettingsPage({ params }: { params: Promise<{ proje
             tokens={tokens}
             canManage={can(ctx.role, 'manageTokens')}
             actions={{ create: createApiTokenAction, revoke: revokeApiTokenAction }}
+          />
+        </section>
+
+        <section
+          aria-labelledby="retention"
+          className="space-y-4 border-t border-slate-200 pt-8 dark:border-slate-800"
+        >
+          <div>
+            <h2 id="retention" className="text-lg font-semibold">
+              Retention
+            </h2>
+            <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+              Once an hour Sightline deletes finished collection runs, resolved anomalies and finished alert
+              deliveries older than these windows; metric series and the audit log are never touched. A window
+              set here wins over the instance default for this project only.
+            </p>
+          </div>
+          <RetentionSettings
+            projectSlug={ctx.project.slug}
+            retention={retention}
+            canManage={hasRole(ctx.role, 'admin')}
+            save={updateProjectRetentionAction}
           />
         </section>
 
