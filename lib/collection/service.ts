@@ -140,7 +140,10 @@ async function assertCollectable(ctx: ServiceContext, metricIds: readonly string
   }
 }
 
-/** Queues a manual run: the listed metrics (or every active one) re-collect their recent buckets now. */
+/**
+ * Queues a manual run: the listed metrics (or every active one) re-collect their recent buckets now. A run asked for
+ * with an API token is marked `api`, so the runs page tells a script's runs from a person's.
+ */
 export async function startCollection({
   ctx,
   input,
@@ -154,7 +157,7 @@ export async function startCollection({
   return withTransaction(ctx, async (tx) => {
     const run = await insertRun(tx.db, {
       projectId: ctx.project.id,
-      trigger: 'manual',
+      trigger: ctx.actor.type === 'token' ? 'api' : 'manual',
       status: 'pending',
       request: metricIds ? { metricIds, force: true } : { force: true, metricIds: await activeIds(tx) },
       createdBy: actorUserId(ctx.actor),

@@ -13,7 +13,8 @@
 //   series-uncached the same, with a different moving-average window each request, so every answer is built
 //   catalog         GET /p/{slug}/metrics with the session cookie of a credentials sign-in
 // and prints requests/s, latency p50 / p97.5 / p99, non-2xx answers and errors per target, each target's
-// throughput as a ratio of the baseline's, and the series target (≥ 500 req/s, p99 ≤ 100 ms, no errors).
+// throughput as a ratio of the baseline's, and the series target: ≥ 500 req/s at saturation, and p99 ≤ 100 ms with
+// no errors when the series is offered 500 requests a second (autocannon's overallRate) for S seconds.
 // Progress goes to stderr, one JSON object to stdout after the server's own start-up lines. Exits 1 on any 5xx,
 // socket error or timeout, and on any other non-2xx answer (the run did not measure the page); a missed target
 // alone does not fail. Connects to DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres; the scratch
@@ -85,7 +86,7 @@ type Target = {
   requests?: { setupRequest: (request: { path: string }) => { path: string } }[];
 };
 type Autocannon = (
-  opts: Target & { connections: number; duration: number; timeout: number },
+  opts: Target & { connections: number; duration: number; timeout: number; overallRate?: number },
 ) => Promise<AutocannonResult>;
 /** Seconds before autocannon gives up on a request: long, so a slow answer is measured as latency, not an error. */
 const REQUEST_TIMEOUT_S = 60;
@@ -244,16 +245,31 @@ export async function main(args: string[]): Promise<void> {
         .map(([name, ratio]) => `${name} ${ratio}×`)
         .join(', ')}`,
     );
-    const series = results.series as ReturnType<typeof summarize>;
+    // The target at its own rate: the series offered exactly TARGET.seriesRps requests a second, so the latency
+    // measured is the latency at that load (at full saturation it is only queueing: connections ÷ throughput).
+    const paced = `series @ ${TARGET.seriesRps}/s`;
+    note(`${paced}: ${flags.connections} connections for ${flags.duration} s`);
+    const before = await cpu.read();
+    const pacedResult = await autocannon({
+      ...(targets.series as Target),
+      connections: flags.connections,
+      duration: flags.duration,
+      timeout: REQUEST_TIMEOUT_S,
+      overallRate: TARGET.seriesRps,
+    });
+    results[paced] = summarize(pacedResult, cpu.since(before, await cpu.read()));
+    note(`  ${describe(results[paced])}`);
+
+    const capacity = results.series as ReturnType<typeof summarize>;
+    const atTarget = results[paced] as ReturnType<typeof summarize>;
     const met =
-      series.requestsPerSecond >= TARGET.seriesRps &&
-      series.latencyMs.p99 <= TARGET.seriesP99Ms &&
-      series.errors === 0 &&
-      series.non2xx === 0;
+      capacity.requestsPerSecond >= TARGET.seriesRps &&
+      atTarget.latencyMs.p99 <= TARGET.seriesP99Ms &&
+      [capacity, atTarget].every((r) => r.errors === 0 && r.non2xx === 0);
     note(
-      `series target (≥ ${TARGET.seriesRps} req/s, p99 ≤ ${TARGET.seriesP99Ms} ms, no errors): ` +
-        `${series.requestsPerSecond} req/s, p99 ${series.latencyMs.p99} ms, ${series.errors} errors — ` +
-        (met ? 'met' : 'MISSED'),
+      `series target (≥ ${TARGET.seriesRps} req/s, p99 ≤ ${TARGET.seriesP99Ms} ms at that rate, no errors): ` +
+        `${capacity.requestsPerSecond} req/s at saturation, p99 ${atTarget.latencyMs.p99} ms at ` +
+        `${atTarget.requestsPerSecond} req/s — ${met ? 'met' : 'MISSED'}`,
     );
     const failed = Object.entries(results).filter(([, r]) => r.non2xx > 0 || r.errors > 0);
     console.log(

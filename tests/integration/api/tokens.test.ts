@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { queryRows } from '@/db/client';
 import { apiTokens, auditEntries } from '@/db/schema';
 import { ops } from '@/lib/api/operations';
+import { startCollection } from '@/lib/collection/service';
 import { reloadEnv } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { createApiToken, listApiTokens, revokeApiToken } from '@/lib/tokens/service';
@@ -129,6 +130,24 @@ describe('using a token', () => {
     expect(audit).toMatchObject({ actorType: 'token', projectId: f.a.project.id });
     expect(audit?.actorLabel).toContain(f.tokens.editor.slice(0, 10));
     expect(audit?.actorLabel).not.toContain(f.tokens.editor.slice(10));
+  });
+
+  it("marks a run a token asked for as the API's, and a person's as manual", async () => {
+    const start = async (headers: Record<string, string>) => {
+      const response = await callApi(ops.startRun, {
+        params: { project: f.a.project.slug },
+        body: { kind: 'collect', metricIds: [f.ids.countMetric] },
+        headers,
+      });
+      expect(response.status).toBe(202);
+      return (await response.json()) as { trigger: string };
+    };
+    expect((await start(bearer(f.tokens.editor))).trigger).toBe('api');
+    const manual = await startCollection({
+      ctx: f.a.ctx('editor'),
+      input: { metricIds: [f.ids.countMetric] },
+    });
+    expect(manual.trigger).toBe('manual');
   });
 
   it('refuses anything but "Bearer <token>", and never reads a token from the query string', async () => {
