@@ -73,6 +73,11 @@ export function actorUserId(actor: Actor): string | null {
   return actor.type === 'user' ? actor.userId : null;
 }
 
+/** How to name an actor that is not a person where a row keeps who did something (a person is kept by id). */
+export function actorLabelUnlessUser(actor: Actor): string | null {
+  return actor.type === 'user' ? null : actor.label;
+}
+
 /** First line of every verb: no database work, no transaction opened just to roll back. */
 export function requireRole(ctx: ServiceContext, role: Role): void {
   if (!hasRole(ctx.role, role)) {

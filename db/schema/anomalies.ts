@@ -44,6 +44,8 @@ export const anomalies = pgTable(
     explanation: jsonb().$type<{ dimension: string; value: string; contribution: number }[]>(),
     acknowledgedBy: uuid().references(() => users.id, { onDelete: 'set null' }),
     acknowledgedAt: timestamp({ withTimezone: true }),
+    /** Who acknowledged when it was not a person: an API token, named as the audit log names it. */
+    acknowledgedByLabel: text(),
     resolvedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

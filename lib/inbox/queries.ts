@@ -42,7 +42,8 @@ const inboxColumns = {
   note: anomalies.note,
   explanation: anomalies.explanation,
   acknowledgedAt: anomalies.acknowledgedAt,
-  acknowledgedByName: users.name,
+  // A person's current name, or the label of the token that acknowledged.
+  acknowledgedByName: sql<string | null>`coalesce(${users.name}, ${anomalies.acknowledgedByLabel})`,
 };
 
 export type InboxRow = Awaited<ReturnType<typeof listInboxRows>>[number];
@@ -195,13 +196,20 @@ export async function setAcknowledged(
     projectId,
     anomalyIds,
     userId,
+    label,
     at,
-  }: { projectId: string; anomalyIds: readonly string[]; userId: string | null; at: Date },
+  }: {
+    projectId: string;
+    anomalyIds: readonly string[];
+    userId: string | null;
+    label: string | null;
+    at: Date;
+  },
 ) {
   if (anomalyIds.length === 0) return [];
   return db
     .update(anomalies)
-    .set({ acknowledgedBy: userId, acknowledgedAt: at, updatedAt: at })
+    .set({ acknowledgedBy: userId, acknowledgedByLabel: label, acknowledgedAt: at, updatedAt: at })
     .where(
       and(
         eq(anomalies.projectId, projectId),

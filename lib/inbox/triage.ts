@@ -6,7 +6,13 @@
  * Every changed anomaly gets its own audit entry.
  */
 import { emitAudit } from '@/lib/audit/service';
-import { actorUserId, requireRole, withTransaction, type ServiceContext } from '@/lib/context';
+import {
+  actorLabelUnlessUser,
+  actorUserId,
+  requireRole,
+  withTransaction,
+  type ServiceContext,
+} from '@/lib/context';
 import { rescoreBand } from '@/lib/detection/pipeline';
 import { conflict, parseInput } from '@/lib/errors';
 import {
@@ -83,6 +89,7 @@ export async function acknowledgeAnomalies({ ctx, input }: Verb): Promise<Triage
           projectId: tx.project.id,
           anomalyIds: open.map((r) => r.id),
           userId: actorUserId(tx.actor),
+          label: actorLabelUnlessUser(tx.actor),
           at,
         })
       ).map((r) => r.id),

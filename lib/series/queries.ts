@@ -223,7 +223,8 @@ const anomalyColumns = {
   status: anomalies.status,
   expectedEvent: anomalies.expectedEvent,
   acknowledgedAt: anomalies.acknowledgedAt,
-  acknowledgedByName: users.name,
+  // A person's current name, or the label of the token that acknowledged.
+  acknowledgedByName: sql<string | null>`coalesce(${users.name}, ${anomalies.acknowledgedByLabel})`,
 };
 
 /** A metric's stored anomalies, active ones first, newest first; with a window, only those inside it. */
@@ -272,12 +273,13 @@ export async function setAnomalyAcknowledged(
     projectId,
     anomalyId,
     userId,
+    label,
     at,
-  }: { projectId: string; anomalyId: string; userId: string | null; at: Date },
+  }: { projectId: string; anomalyId: string; userId: string | null; label: string | null; at: Date },
 ) {
   const [row] = await db
     .update(anomalies)
-    .set({ acknowledgedBy: userId, acknowledgedAt: at, updatedAt: at })
+    .set({ acknowledgedBy: userId, acknowledgedByLabel: label, acknowledgedAt: at, updatedAt: at })
     .where(
       and(eq(anomalies.projectId, projectId), eq(anomalies.id, anomalyId), isNull(anomalies.acknowledgedAt)),
     )

@@ -6,7 +6,13 @@
 import { emitAudit } from '@/lib/audit/service';
 import { addBuckets } from '@/lib/collection/buckets';
 import { SQL_DIMENSION } from '@/lib/collection/sql-metric';
-import { actorUserId, requireRole, withTransaction, type ServiceContext } from '@/lib/context';
+import {
+  actorLabelUnlessUser,
+  actorUserId,
+  requireRole,
+  withTransaction,
+  type ServiceContext,
+} from '@/lib/context';
 import { AppError, conflict, parseInput } from '@/lib/errors';
 import { listFactTables } from '@/lib/fact-tables/service';
 import { metricDefinitionSchema, type MetricDefinition } from '@/lib/metrics/schemas';
@@ -367,6 +373,7 @@ export async function acknowledgeAnomaly({ ctx, input }: Verb): Promise<AnomalyD
       projectId,
       anomalyId,
       userId: actorUserId(ctx.actor),
+      label: actorLabelUnlessUser(ctx.actor),
       at: ctx.now(),
     });
     if (!after) throw conflict('This anomaly was already acknowledged.');

@@ -12,7 +12,7 @@ import { startCollection } from '@/lib/collection/service';
 import { reloadEnv } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { createApiToken, listApiTokens, revokeApiToken } from '@/lib/tokens/service';
-import { bearer, callApi, eq, openApiFixture, ORIGIN, type ApiFixture } from './fixture';
+import { bearer, callApi, eq, openApiFixture, ORIGIN, plantAnomaly, type ApiFixture } from './fixture';
 
 const session = vi.hoisted(() => ({ current: null as null | { uid: string; sv: number } }));
 vi.mock('next-auth', () => ({ getServerSession: async () => session.current }));
@@ -130,6 +130,24 @@ describe('using a token', () => {
     expect(audit).toMatchObject({ actorType: 'token', projectId: f.a.project.id });
     expect(audit?.actorLabel).toContain(f.tokens.editor.slice(0, 10));
     expect(audit?.actorLabel).not.toContain(f.tokens.editor.slice(10));
+  });
+
+  it('names the token that acknowledged an anomaly, where a person would be named', async () => {
+    const anomalyId = await plantAnomaly(f.handle, f.a.project.id, f.ids.seriesMetric);
+    const response = await callApi(ops.acknowledgeAnomaly, {
+      params: { project: f.a.project.slug, anomalyId },
+      headers: bearer(f.tokens.editor),
+    });
+    expect(response.status).toBe(200);
+    const listed = await callApi(ops.listAnomalies, {
+      params: { project: f.a.project.slug },
+      headers: bearer(f.tokens.viewer),
+    });
+    const { data } = (await listed.json()) as { data: { id: string; acknowledgedBy: string | null }[] };
+    const acknowledgedBy = data.find((a) => a.id === anomalyId)?.acknowledgedBy;
+    expect(acknowledgedBy).toMatch(/^token:editor token \(sl_\w+…\)$/);
+    expect(acknowledgedBy).toContain(f.tokens.editor.slice(0, 8));
+    expect(acknowledgedBy).not.toContain(f.tokens.editor.slice(12));
   });
 
   it("marks a run a token asked for as the API's, and a person's as manual", async () => {
