@@ -16,6 +16,7 @@ import { listDataSourcesInProject } from '@/lib/sources/queries';
 import { openDataSourceClient, type OpenedWarehouse } from '@/lib/sources/service';
 import { checkClickHouseRowFilter } from '@/lib/sql/clickhouse';
 import { checkRowFilter, checkSelect, type SqlDialect } from '@/lib/sql/guard';
+import { ClickHouseWarehouseClient } from '@/lib/warehouse/clients/clickhouse';
 import { PostgresWarehouseClient } from '@/lib/warehouse/clients/postgres';
 import { toWarehouseError, WarehouseError } from '@/lib/warehouse/errors';
 import type { QueryLimits, QueryResult, WarehouseClient } from '@/lib/warehouse/types';
@@ -95,7 +96,8 @@ export type EngineDeps = {
   now?: () => Date;
   /**
    * Opens a client for a data source; defaults to openDataSourceClient (outbound guard, decrypted secrets).
-   * A run passes the application_name its warehouse connections carry (warehouseTagOf), so a reaper can find them.
+   * A run passes the tag its warehouse work carries (warehouseTagOf), so a reaper can find it: the
+   * application_name of Postgres connections, the query_id prefix of ClickHouse queries.
    */
   openClient?: (source: DataSourceRow, opts?: { applicationName?: string }) => Promise<OpenedWarehouse>;
   policy?: CollectionPolicy;
@@ -137,7 +139,10 @@ const processWorkerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
 type Resolved = Required<Omit<EngineDeps, 'onProgress' | 'beforeCommit'>> &
   Pick<EngineDeps, 'onProgress' | 'beforeCommit'>;
 
-/** The application_name of a run's warehouse connections: how the reaper finds what a dead run left running. */
+/**
+ * The tag of a run's warehouse work, how the reaper finds what a dead run left running: the application_name
+ * of its Postgres connections, and the start of its ClickHouse query ids (`<tag>-<uuid>`).
+ */
 export function warehouseTagOf(runId: string): string {
   return `sightline-warehouse run=${runId}`;
 }
@@ -148,6 +153,8 @@ function openNamedClient(source: DataSourceRow, opts: { applicationName?: string
   return openDataSourceClient(source, {
     connectPostgres: (connection) =>
       PostgresWarehouseClient.connect(connection, { maxConnections: 1, applicationName }),
+    connectClickHouse: (connection) =>
+      ClickHouseWarehouseClient.connect(connection, { queryIdPrefix: applicationName }),
   });
 }
 
@@ -207,26 +214,37 @@ export async function collectTick(
 const CANCEL_TAGGED = `select pg_cancel_backend(pid) as cancelled from pg_stat_activity
   where application_name = $1 and pid <> pg_backend_pid()`;
 
+/** Cancels the queries carrying `tag` in one warehouse; returns how many it signalled. */
+async function cancelTagged(client: WarehouseClient, tag: string): Promise<number> {
+  if (client.dialect === 'clickhouse') {
+    if (!(client instanceof ClickHouseWarehouseClient)) throw new Error('This client cannot cancel queries.');
+    return client.killByPrefix(tag);
+  }
+  const { rows } = await client.runSelect(CANCEL_TAGGED, [tag], { timeoutMs: 10_000, maxRows: 1_000 });
+  return rows.length;
+}
+
 /**
  * A reaped run's worker may be gone while its warehouse query runs on (a server notices a vanished client only
- * when it next writes to it): cancel every query still carrying the run's tag in its project's Postgres sources.
- * A failure is logged and not retried: the query's statement_timeout still ends it.
+ * when it next writes to it): cancel every query still carrying the run's tag in its project's Postgres and
+ * ClickHouse sources. A failure is logged and not retried: the query's own time limit (statement_timeout,
+ * max_execution_time) still ends it. Embedded sources are left alone: that warehouse lives in the worker's own
+ * process.
  */
-async function cancelOrphanedQueries(d: Resolved, reaped: readonly RunRow[]): Promise<void> {
+export async function cancelOrphanedQueries(deps: EngineDeps, reaped: readonly RunRow[]): Promise<void> {
+  const d = resolveDeps(deps);
   for (const run of reaped) {
     const sources = await listDataSourcesInProject(d.db, { projectId: run.projectId });
-    for (const source of sources.filter((s) => s.kind === 'postgres')) {
+    for (const source of sources.filter((s) => s.kind === 'postgres' || s.kind === 'clickhouse')) {
       try {
         const opened = await d.openClient(source, { applicationName: 'sightline-warehouse reaper' });
         try {
-          const { rows } = await opened.client.runSelect(CANCEL_TAGGED, [warehouseTagOf(run.id)], {
-            timeoutMs: 10_000,
-            maxRows: 1_000,
-          });
-          if (rows.length > 0)
+          const queries = await cancelTagged(opened.client, warehouseTagOf(run.id));
+          if (queries > 0)
             d.log.warn('cancelled warehouse queries of a reaped run', {
               runId: run.id,
-              queries: rows.length,
+              dataSourceId: source.id,
+              queries,
             });
         } finally {
           await opened.release();

@@ -4,10 +4,11 @@
  * Every request carries its limits as HTTP settings, never in the SQL text: readonly=1, max_execution_time,
  * timeout_overflow_mode and result_overflow_mode 'throw', max_result_rows, max_memory_usage, and
  * wait_end_of_query=1 so an error found after the first rows still comes back as an error, not a cut-off
- * body. Each query has a query_id; a query that outlives its time limit on the client side, or whose caller
- * aborts, is killed with `KILL QUERY WHERE query_id = …` (the server would otherwise run it on after the
- * client has gone). The first query of a client reads the effective settings back from system.settings and
- * refuses to go on if the server did not apply them.
+ * body. Each query has a query_id, `<prefix>-<uuid>`; a query that outlives its time limit on the client side,
+ * or whose caller aborts, is killed with `KILL QUERY WHERE query_id = …` (the server would otherwise run it on
+ * after the client has gone), and killByPrefix stops every query of a prefix (a reaped collection run's). The
+ * first query of a client reads the effective settings back from system.settings and refuses to go on if the
+ * server did not apply them.
  *
  * User SQL is checked again here by the ClickHouse guard (a SETTINGS clause, a FORMAT clause or a table
  * function never reaches the server), and `{{name}}` placeholders are replaced by literals rendered by
@@ -238,26 +239,41 @@ export class ClickHouseWarehouseClient implements WarehouseClient {
 
   /** Kills a query of this client by id; best effort, bounded in time. */
   async kill(queryId: string): Promise<void> {
-    await this.killWhere(`query_id = ${chString(queryId)}`);
-  }
-
-  /** Kills every running query whose id starts with `prefix` (a reaped run's, say). */
-  async killByPrefix(prefix: string): Promise<void> {
-    await this.killWhere(`startsWith(query_id, ${chString(prefix)})`);
-  }
-
-  private async killWhere(condition: string): Promise<void> {
     const client = await this.open().catch(() => null);
     if (!client) return;
     try {
       await client.command({
-        query: `KILL QUERY WHERE ${condition} SYNC`,
+        query: `KILL QUERY WHERE query_id = ${chString(queryId)} SYNC`,
         query_id: this.newQueryId(),
         abort_signal: AbortSignal.timeout(KILL_TIMEOUT_MS),
         clickhouse_settings: limitSettings({ timeoutMs: KILL_TIMEOUT_MS, maxRows: 10_000 }) as never,
       });
     } catch {
       // The query's own max_execution_time still ends it on the server.
+    }
+  }
+
+  /**
+   * Cancels every running query sent by a client whose queryIdPrefix was `prefix` (a reaped run's, say) and
+   * returns how many it signalled. ASYNC: the server stops them without this request waiting for it. Under
+   * readonly=1 a user may kill only its own queries, which is what a run's queries are: they ran as the data
+   * source's user. Failures throw, for the caller to report.
+   */
+  async killByPrefix(prefix: string): Promise<number> {
+    const client = await this.open();
+    try {
+      // startsWith rather than LIKE: the prefix is matched as text, with no wildcards to escape.
+      const result = await client.query({
+        query: `KILL QUERY WHERE startsWith(query_id, ${chString(`${prefix}-`)}) ASYNC`,
+        format: 'JSONCompact',
+        query_id: this.newQueryId(),
+        abort_signal: AbortSignal.timeout(KILL_TIMEOUT_MS),
+        clickhouse_settings: limitSettings({ timeoutMs: KILL_TIMEOUT_MS, maxRows: 10_000 }) as never,
+      });
+      const body = (await result.json()) as JsonCompact;
+      return body.data?.length ?? 0;
+    } catch (error) {
+      throw toClickHouseError(error);
     }
   }
 

@@ -1,22 +1,33 @@
 /**
  * The ClickHouse adapter against a real clickhouse-server (Debian's 18.16 in CI), started once for this file:
  * the client's limits, kills and error kinds, the literals module on the wire, the service wiring (test, preview,
- * save, collect), and collection parity: the same rows in Postgres (embedded, and the run's server when there is
- * one) and in ClickHouse, the same metric definitions, equal stored series.
+ * save, collect), the reaper's cancelling of a dead run's queries, and collection parity: the same rows in
+ * Postgres (embedded, and the run's server when there is one) and in ClickHouse, the same metric definitions,
+ * equal stored series.
+ *
+ * Setup is what costs, so it is shared: one server and one app database for the file (each test makes its own
+ * project). Most of what remains is PGlite: loading the app database and creating the embedded warehouse.
  *
  * Allowed differences, each documented in docs/clickhouse.md: percentiles use ClickHouse's `quantile`, which
  * interpolates like percentile_cont and is exact up to 8,192 rows per bucket (here every bucket has fewer), so
  * they and averages are compared to 1e-9; everything else must match exactly.
  */
+import { randomUUID } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '@/db/client';
-import { breakdownValues, metricValues, projects } from '@/db/schema';
-import { collectProject, type EngineDeps } from '@/lib/collection/engine';
+import { breakdownValues, collectionRuns, metricValues, projects } from '@/db/schema';
+import {
+  cancelOrphanedQueries,
+  collectProject,
+  warehouseTagOf,
+  type EngineDeps,
+} from '@/lib/collection/engine';
 import type { CollectionPolicy } from '@/lib/collection/windows';
 import { reloadEnv } from '@/lib/env';
 import { insertFactTable, insertRowFilter } from '@/lib/fact-tables/queries';
 import { createFactTable, previewFactTable } from '@/lib/fact-tables/service';
+import type { Logger } from '@/lib/log';
 import { insertMetric } from '@/lib/metrics/queries';
 import { metricInputSchema, type MetricDefinition } from '@/lib/metrics/schemas';
 import { createMetric } from '@/lib/metrics/service';
@@ -29,7 +40,7 @@ import { ClickHouseWarehouseClient } from '@/lib/warehouse/clients/clickhouse';
 import { WarehouseError } from '@/lib/warehouse/errors';
 import type { WarehouseClient } from '@/lib/warehouse/types';
 import { clickHouseAvailable, startClickHouse, type ClickHouseTestServer } from '../../helpers/clickhouse';
-import { createTestProject, openTestDb, type TestProjectFixture } from '../../helpers/db';
+import { createTestProject, openTestDb } from '../../helpers/db';
 import { warehouseTargets, type OpenedTarget } from '../../helpers/warehouse';
 
 const available = clickHouseAvailable();
@@ -119,22 +130,49 @@ async function loadClickHouse(server: ClickHouseTestServer) {
 
 const LIMITS = { timeoutMs: 10_000, maxRows: 1_000 };
 
+const NOW = new Date('2026-04-01T00:30:00Z');
+const POLICY: CollectionPolicy = {
+  lookback: { hour: 3, day: 2, week: 1 },
+  history: { hour: 24 * 7, day: 10, week: 4 },
+  chunk: { hour: 48, day: 30, week: 52 },
+};
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe.skipIf(!available)('ClickHouse warehouse adapter', () => {
+  const savedHosts = process.env.ALLOWED_OUTBOUND_HOSTS;
   let server: ClickHouseTestServer;
   let client: ClickHouseWarehouseClient;
+  /** One app database for the file (a PGlite copy costs seconds to load); each test makes its own project. */
+  let handle: DbHandle;
 
   beforeAll(async () => {
+    // The services connect through the outbound guard, which refuses loopback unless it is allowed.
+    process.env.ALLOWED_OUTBOUND_HOSTS = '127.0.0.1';
+    reloadEnv();
     server = await startClickHouse();
     // Reported so CI logs show what the ClickHouse tests cost.
     console.info(`clickhouse-server answered after ${server.startupMs} ms`);
     await loadClickHouse(server);
     client = ClickHouseWarehouseClient.connect(server.reader, { queryIdPrefix: 'sightline-test' });
-  }, 60_000);
+    handle = await openTestDb();
+  }, 120_000);
 
   afterAll(async () => {
+    process.env.ALLOWED_OUTBOUND_HOSTS = savedHosts;
+    reloadEnv();
     await client?.close();
     await server?.stop();
-  });
+    await handle?.close();
+  }, 60_000);
 
   const running = async (prefix: string) =>
     Number(
@@ -339,38 +377,22 @@ describe.skipIf(!available)('ClickHouse warehouse adapter', () => {
   // Services: an admin saves and tests the source, an editor previews and saves a fact table and a metric, and
   // collection fills its series — no test doubles between the services and the server.
 
+  /** What an admin enters for the test server. */
+  const sourceInput = (name: string) => ({
+    kind: 'clickhouse',
+    name,
+    host: '127.0.0.1',
+    port: server.httpPort,
+    protocol: 'http',
+    database: 'default',
+    user: server.reader.user,
+    password: server.reader.password,
+  });
+
   describe('a ClickHouse data source, end to end', () => {
-    const saved = process.env.ALLOWED_OUTBOUND_HOSTS;
-    let handle: DbHandle;
-    let fixture: TestProjectFixture;
-
-    beforeAll(async () => {
-      process.env.ALLOWED_OUTBOUND_HOSTS = '127.0.0.1';
-      reloadEnv();
-      handle = await openTestDb();
-      fixture = await createTestProject(handle.db, 'ClickHouse source');
-    });
-
-    afterAll(async () => {
-      process.env.ALLOWED_OUTBOUND_HOSTS = saved;
-      reloadEnv();
-      await handle?.close();
-    });
-
     it('connects, previews, saves a fact table and a metric, and collects', async () => {
-      const source = await createDataSource({
-        ctx: fixture.ctx('admin'),
-        input: {
-          kind: 'clickhouse',
-          name: 'ClickHouse',
-          host: '127.0.0.1',
-          port: server.httpPort,
-          protocol: 'http',
-          database: 'default',
-          user: server.reader.user,
-          password: server.reader.password,
-        },
-      });
+      const fixture = await createTestProject(handle.db, 'ClickHouse source');
+      const source = await createDataSource({ ctx: fixture.ctx('admin'), input: sourceInput('ClickHouse') });
       const tested = await testDataSource({ ctx: fixture.ctx('admin'), input: { id: source.id } });
       expect(tested).toMatchObject({ ok: true, version: expect.stringMatching(/^ClickHouse /) });
 
@@ -440,15 +462,149 @@ describe.skipIf(!available)('ClickHouse warehouse adapter', () => {
   });
 
   // -------------------------------------------------------------------------------------------------------------
+  // The reaper: a run whose worker died leaves its query running in ClickHouse (the server notices a vanished
+  // client only when it writes the result); the next tick kills it by the run's tag, and nothing else.
+
+  describe('cancelling the queries of a reaped run', () => {
+    // system.numbers never ends: the scan runs until it is killed or reaches max_execution_time (60 s here).
+    const ENDLESS =
+      "select number as id, toDateTime('2026-03-31 00:00:00', 'UTC') + number % 86400 as ts from system.numbers";
+    /** Scans of ENDLESS running under a query_id prefix (a client's first query reads settings, not this). */
+    const scanning = async (prefix: string) =>
+      Number(
+        await server.exec(
+          `select count() from system.processes where startsWith(query_id, ${chString(prefix)})
+           and position(query, 'system.numbers') > 0 format TSV`,
+        ),
+      );
+
+    it("kills the reaped run's query early, leaves another run's running, and logs what it did", async () => {
+      const fixture = await createTestProject(handle.db, 'ClickHouse reaper');
+      const source = await createDataSource({ ctx: fixture.ctx('admin'), input: sourceInput('ClickHouse') });
+      // A source whose server is gone: the reaper logs the failure and goes on with the others.
+      const gone = await createDataSource({
+        ctx: fixture.ctx('admin'),
+        input: { ...sourceInput('Gone'), port: 1 },
+      });
+      const factTable = await createFactTable({
+        ctx: fixture.ctx('editor'),
+        input: {
+          name: 'Endless',
+          dataSourceId: source.id,
+          sql: ENDLESS,
+          timestampColumn: 'ts',
+          identifierColumns: ['id'],
+          rowFilters: [],
+        },
+      });
+      const metric = await createMetric({
+        ctx: fixture.ctx('editor'),
+        input: {
+          name: 'Endless count',
+          interval: 'hour',
+          lifecycle: 'active',
+          definition: {
+            kind: 'fact',
+            shape: 'single',
+            operand: { factTableId: factTable.id, aggregation: 'count', column: null, rowFilterIds: [] },
+          },
+        },
+      });
+      const project = await findProjectBySlug(handle.db, fixture.project.slug);
+
+      // Another run's query on the same server as the same user, tagged as the engine tags a run's queries.
+      const otherTag = warehouseTagOf(randomUUID());
+      const other = ClickHouseWarehouseClient.connect(server.reader, { queryIdPrefix: otherTag });
+      const stopOther = new AbortController();
+      const signal = stopOther.signal;
+      const otherQuery = other
+        .runSelect(`select count() from (${ENDLESS})`, [], { timeoutMs: 60_000, maxRows: 10 }, { signal })
+        .catch((e: unknown) => e);
+      // The engine's own client: default openClient, so the run's queries carry the run's tag.
+      const collecting = collectProject(
+        {
+          db: handle.db,
+          now: () => NOW,
+          policy: POLICY,
+          detect: false,
+          retry: { attempts: 1, baseDelayMs: 1 },
+        },
+        { project: project!, trigger: 'manual', request: { metricIds: [metric.id] } },
+      );
+      collecting.catch(() => {});
+      try {
+        const run = await waitFor('the run to start', async () => {
+          const [row] = await handle.db
+            .select()
+            .from(collectionRuns)
+            .where(
+              and(eq(collectionRuns.projectId, fixture.project.id), eq(collectionRuns.status, 'running')),
+            );
+          return row;
+        });
+        const tag = warehouseTagOf(run.id);
+        await waitFor(
+          'both scans to run in ClickHouse',
+          async () => (await scanning(`${tag}-`)) === 1 && (await scanning(`${otherTag}-`)) === 1,
+        );
+
+        const logged: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+        const log: Logger = {
+          debug: (msg, fields) => logged.push({ level: 'debug', msg, fields }),
+          info: (msg, fields) => logged.push({ level: 'info', msg, fields }),
+          warn: (msg, fields) => logged.push({ level: 'warn', msg, fields }),
+          error: (msg, fields) => logged.push({ level: 'error', msg, fields }),
+          child: () => log,
+        };
+        await cancelOrphanedQueries({ db: handle.db, log }, [run]);
+        // Cancelled, long before the query's 60 s limit.
+        let timer: NodeJS.Timeout | undefined;
+        const report = await Promise.race([
+          collecting,
+          new Promise<'still running'>((resolve) => (timer = setTimeout(resolve, 15_000, 'still running'))),
+        ]);
+        clearTimeout(timer);
+        if (report === 'still running')
+          throw new Error("the reaped run's query was still running after 15 s");
+        expect(report?.run.details).toEqual([
+          expect.objectContaining({
+            metricId: metric.id,
+            status: 'failed',
+            error: expect.stringMatching(/^Fact table "Endless": Query was cancelled/),
+          }),
+        ]);
+        await waitFor(
+          "the run's query to leave the process list",
+          async () => (await running(`${tag}-`)) === 0,
+        );
+        expect(await scanning(`${otherTag}-`)).toBe(1);
+        expect(logged).toEqual([
+          {
+            level: 'warn',
+            msg: 'cancelled warehouse queries of a reaped run',
+            fields: { runId: run.id, dataSourceId: source.id, queries: 1 },
+          },
+          {
+            level: 'warn',
+            msg: 'cancelling warehouse queries of a reaped run failed',
+            fields: { runId: run.id, dataSourceId: gone.id, error: expect.any(String) },
+          },
+        ]);
+      } finally {
+        stopOther.abort();
+        // Whatever failed above, nothing of this test runs on (tests of this file run one at a time).
+        await server.exec(`kill query where user = ${chString(server.reader.user)} sync`);
+        await collecting.catch(() => {});
+      }
+      expect(await otherQuery).toMatchObject({ kind: 'timeout', message: 'The query was cancelled' });
+      await other.close();
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------------------
   // Parity: the engine collects the same definitions from Postgres and from ClickHouse.
 
-  const NOW = new Date('2026-04-01T00:30:00Z');
   const ZONE = 'Europe/Berlin';
-  const POLICY: CollectionPolicy = {
-    lookback: { hour: 3, day: 2, week: 1 },
-    history: { hour: 24 * 7, day: 10, week: 4 },
-    chunk: { hour: 48, day: 30, week: 52 },
-  };
 
   type Side = { projectId: string; slug: string; metricIds: Map<string, string> };
 
@@ -607,7 +763,6 @@ describe.skipIf(!available)('ClickHouse warehouse adapter', () => {
 
   for (const target of warehouseTargets({ setupSql: POSTGRES_SETUP, teardownSql: POSTGRES_TEARDOWN })) {
     describe(`collection parity with the ${target.name}`, () => {
-      let handle: DbHandle;
       let warehouse: OpenedTarget;
       let postgresSide: Side;
       let clickhouseSide: Side;
@@ -651,7 +806,6 @@ describe.skipIf(!available)('ClickHouse warehouse adapter', () => {
       };
 
       beforeAll(async () => {
-        handle = await openTestDb();
         warehouse = await target.open();
         postgresSide = await defineSide(handle.db, warehouse.client, 'embedded');
         clickhouseSide = await defineSide(handle.db, client, 'clickhouse');
@@ -659,7 +813,6 @@ describe.skipIf(!available)('ClickHouse warehouse adapter', () => {
 
       afterAll(async () => {
         await warehouse?.cleanup();
-        await handle?.close();
       });
 
       it('stores the same series and breakdowns from both warehouses', async () => {
