@@ -15,12 +15,8 @@ import { readFloat8Matrix } from './float8-array';
 
 type Window = { start: Date; end: Date };
 
-/** What reading a metric's series needs to know about it, or NotFound for an id outside the project. */
-export async function getSeriesMetricInProject(
-  db: DbOrTx,
-  { projectId, metricId }: { projectId: string; metricId: string },
-) {
-  const [row] = await db
+function prepareSeriesMetricLookup(db: DbOrTx) {
+  return db
     .select({
       id: metrics.id,
       name: metrics.name,
@@ -40,8 +36,27 @@ export async function getSeriesMetricInProject(
       seriesVersion: sql<number>`coalesce((select ${seriesVersions.version}::float8 from ${seriesVersions} where ${seriesVersions.metricId} = ${metrics.id}), 0)`,
     })
     .from(metrics)
-    .where(and(eq(metrics.projectId, projectId), eq(metrics.id, metricId)))
-    .limit(1);
+    .where(
+      and(eq(metrics.projectId, sql.placeholder('projectId')), eq(metrics.id, sql.placeholder('metricId'))),
+    )
+    .limit(1)
+    .prepare('get_series_metric');
+}
+
+/** Built once per database handle: every series read starts with this lookup. */
+const seriesMetricLookups = new WeakMap<DbOrTx, ReturnType<typeof prepareSeriesMetricLookup>>();
+
+/** What reading a metric's series needs to know about it, or NotFound for an id outside the project. */
+export async function getSeriesMetricInProject(
+  db: DbOrTx,
+  { projectId, metricId }: { projectId: string; metricId: string },
+) {
+  let lookup = seriesMetricLookups.get(db);
+  if (!lookup) {
+    lookup = prepareSeriesMetricLookup(db);
+    seriesMetricLookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ projectId, metricId });
   if (!row) throw notFound('Metric');
   return row;
 }

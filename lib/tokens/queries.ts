@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { apiTokens, projects, users } from '@/db/schema';
 import { notFound } from '@/lib/errors';
@@ -79,8 +79,8 @@ export async function setApiTokenRevoked(
 }
 
 /** The token with this hash and its project, in one statement: the API guard's only read. */
-export async function findApiTokenByHash(db: DbOrTx, tokenHash: string) {
-  const [row] = await db
+function prepareTokenLookup(db: DbOrTx) {
+  return db
     .select({
       id: apiTokens.id,
       name: apiTokens.name,
@@ -93,8 +93,21 @@ export async function findApiTokenByHash(db: DbOrTx, tokenHash: string) {
     })
     .from(apiTokens)
     .innerJoin(projects, eq(projects.id, apiTokens.projectId))
-    .where(eq(apiTokens.tokenHash, tokenHash))
-    .limit(1);
+    .where(eq(apiTokens.tokenHash, sql.placeholder('tokenHash')))
+    .limit(1)
+    .prepare('find_api_token_by_hash');
+}
+
+/** Built once per database handle: every API request runs this lookup. */
+const tokenLookups = new WeakMap<DbOrTx, ReturnType<typeof prepareTokenLookup>>();
+
+export async function findApiTokenByHash(db: DbOrTx, tokenHash: string) {
+  let lookup = tokenLookups.get(db);
+  if (!lookup) {
+    lookup = prepareTokenLookup(db);
+    tokenLookups.set(db, lookup);
+  }
+  const [row] = await lookup.execute({ tokenHash });
   return row ?? null;
 }
 
